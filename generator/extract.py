@@ -1,0 +1,393 @@
+"""Run the language model over every paragraph and keep what later stages need, cached per article.
+
+The cache key is the article's content hash with the model's and this module's versions, so an unchanged
+article is never parsed twice and a new model or extraction rule never reuses stale results.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .ingest import content_hash
+from .knowledge import Knowledge, knowledge
+from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
+
+EXTRACT_VERSION = "1"
+"""Bump when what `analyse` produces changes, so cached results are recomputed."""
+
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME"})
+SPEECH_LEMMAS = frozenset(
+    "say state add tell remark note stress emphasise emphasize declare insist warn claim write ask explain "
+    "argue announce reiterate indicate comment reply respond assert affirm confirm deny suggest".split()
+)
+MEDIA_AFTER = re.compile(r"^\s*(?:news agency|agency|newspaper|daily|broadcaster|news channel|tv|television|reported|reports)\b", re.I)
+MEDIA_BEFORE = re.compile(r"\b(?:as per|as reported by|reported by)\s+(?:the\s+)?$", re.I)
+QUOTE = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
+ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&.\-]{1,11})\)")
+CONNECTORS = frozenset({"of", "for", "and", "in", "the", "on", "de", "du", "des", "&"})
+PRONOUNS = frozenset({"he", "she"})
+
+log = logging.getLogger(__name__)
+
+
+def load_model(name: str) -> Language:
+    """The installed spaCy pipeline `name`; never downloads."""
+    import spacy
+
+    return spacy.load(name, exclude=["senter"])
+
+
+def model_id(name: str) -> str:
+    """Name and versions of the model, without loading it: part of every cache key."""
+    import spacy
+    from spacy.util import get_package_version
+
+    return f"{name}-{get_package_version(name) or 'local'}-spacy{spacy.__version__}"
+
+
+def extract(
+    articles: list[Article],
+    get_nlp: Callable[[], Language],
+    cache_dir: Path | None,
+    model_name: str,
+    n_process: int = 1,
+    progress: Callable[[Iterable[Doc], int], Iterable[Doc]] | None = None,
+) -> dict[str, ArticleAnalysis]:
+    """Analyses of `articles` by id; only articles missing from the cache are parsed."""
+    results: dict[str, ArticleAnalysis] = {}
+    todo: list[Article] = []
+    for article in articles:
+        cached = _read_cache(cache_dir, _cache_key(article, model_name)) if cache_dir else None
+        if cached is None:
+            todo.append(article)
+        else:
+            results[article.id] = ArticleAnalysis(article.id, cached.sentences)
+    if todo:
+        nlp = get_nlp()
+        for analysis in analyse(todo, nlp, n_process, progress):
+            results[analysis.article] = analysis
+            if cache_dir:
+                article = next(a for a in todo if a.id == analysis.article)
+                _write_cache(cache_dir, _cache_key(article, model_name), analysis)
+    return results
+
+
+def analyse(
+    articles: list[Article],
+    nlp: Language,
+    n_process: int = 1,
+    progress: Callable[[Iterable[Doc], int], Iterable[Doc]] | None = None,
+) -> Iterator[ArticleAnalysis]:
+    """Parse every heading and text paragraph with `nlp.pipe`, yielding one analysis per article in order."""
+    facts = knowledge()
+    items = [
+        (p.text, (i, p.n))
+        for i, article in enumerate(articles)
+        for p in article.paragraphs
+        if p.kind != "credit"
+    ]
+    docs: Iterable[tuple[Doc, tuple[int, int]]] = nlp.pipe(items, as_tuples=True, batch_size=64, n_process=n_process)
+    if progress:
+        docs = progress(docs, len(items))
+    current, sentences, last_person = -1, [], None
+    for doc, (index, number) in docs:
+        if index != current:
+            if current >= 0:
+                yield ArticleAnalysis(articles[current].id, tuple(sentences))
+            current, sentences, last_person = index, [], None
+        paragraph_sentences, last_person = analyse_paragraph(doc, number, facts, last_person)
+        sentences.extend(paragraph_sentences)
+    if current >= 0:
+        yield ArticleAnalysis(articles[current].id, tuple(sentences))
+
+
+def analyse_paragraph(
+    doc: Doc, number: int, facts: Knowledge, last_person: str | None
+) -> tuple[list[Sentence], str | None]:
+    """Sentences of one paragraph; `last_person` carries the person last named, for pronoun speakers."""
+    expansions = _acronym_expansions(doc.text)
+    quotations = _quotations(doc, last_person)
+    sentences = []
+    for sent in doc.sents:
+        mentions = tuple(_mentions(sent, expansions, facts))
+        in_sentence = tuple(q for start, q in quotations if sent.start_char <= start < sent.end_char)
+        root = sent.root
+        sentences.append(
+            Sentence(
+                paragraph=number,
+                start=sent.start_char,
+                end=sent.end_char,
+                text=sent.text,
+                mentions=mentions,
+                has_verb=root.pos_ in ("VERB", "AUX"),
+                future=any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in root.children),
+                quotations=in_sentence,
+            )
+        )
+        people = [m.text for m in mentions if m.label == "PERSON"]
+        if people:
+            last_person = people[-1]
+    return sentences, last_person
+
+
+def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowledge) -> Iterator[Mention]:
+    text = sent.doc.text
+    seen: set[tuple[int, int]] = set()
+    for ent in sent.ents:
+        if ent.label_ not in ENTITY_LABELS or (ent.label_ != "PERSON" and _only_title_words(ent, facts)):
+            continue
+        start, end, acronym = _repair(ent, expansions)
+        if (start, end) in seen:
+            continue
+        seen.add((start, end))
+        title, title_of = (None, None)
+        if ent.label_ == "PERSON":
+            start, title, title_of = _title(sent, ent, start, facts)
+        yield Mention(
+            text=text[start:end],
+            label=ent.label_,
+            start=start,
+            end=end,
+            title=title,
+            title_of=title_of,
+            acronym=acronym,
+            media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
+        )
+    for start, end, acronym in expansions:
+        if sent.start_char <= start < sent.end_char and not any(s <= start < e for s, e in seen):
+            yield Mention(text[start:end], "ORG", start, end, acronym=acronym)
+            seen.add((start, end))
+
+
+def _only_title_words(ent: Span, facts: Knowledge) -> bool:
+    """"State" in "Secretary of State" is part of a title, not an organisation."""
+    return all(t.lower_ in facts.title_words for t in ent if not t.is_punct)
+
+
+def _acronym_expansions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, acronym) of every "Long Name (LN)" whose capitals spell the acronym."""
+    found = []
+    for match in ACRONYM.finditer(text):
+        acronym = match.group(1)
+        letters = [c for c in acronym if c.isupper()]
+        words = list(re.finditer(r"[^\s()]+", text[: match.start()]))
+        needed = len(letters)
+        first = None
+        for word in reversed(words):
+            token = word.group(0).strip(",;:\"“”")
+            if needed == 0:
+                break
+            if token.lower() in CONNECTORS and first is not None:
+                continue
+            initials = [part[0] for part in token.split("-") if part and part[0].isupper()]
+            if not initials or initials[-1] != letters[needed - 1]:
+                break
+            take = min(len(initials), needed)
+            if initials[-take:] != letters[needed - take : needed]:
+                take = 1
+            needed -= take
+            first = word
+        if needed == 0 and first is not None:
+            end = words[-1].end() if words else 0
+            found.append((first.start(), end, acronym))
+    return found
+
+
+def _repair(ent: Span, expansions: list[tuple[int, int, str]]) -> tuple[int, int, str | None]:
+    """The entity's span, stretched to the acronym expansion it overlaps; drops a leading "the"."""
+    start, end = ent.start_char, ent.end_char
+    for e_start, e_end, acronym in expansions:
+        if start < e_end and e_start < end:
+            return e_start, e_end, acronym
+    if ent[0].lower_ == "the" and len(ent) > 1:
+        start = ent[1].idx
+    return start, end, None
+
+
+def _title(sent: Span, ent: Span, start: int, facts: Knowledge) -> tuple[int, str | None, str | None]:
+    """Strip titles the model put inside a person's span; read the title written before or after it."""
+    tokens = list(ent)
+    lead: list[Token] = []
+    while len(tokens) > 1 and (tokens[0].lower_.rstrip(".") in facts.title_words | facts.honorifics or tokens[0].text == "-"):
+        lead.append(tokens.pop(0))
+    start = tokens[0].idx
+    title_tokens = _title_before(sent, ent.start) + [t for t in lead if t.lower_.rstrip(".") not in facts.honorifics]
+    if title_tokens:
+        title = _join(title_tokens)
+        owner = _owner_before(sent, title_tokens[0].i)
+        return start, title, owner
+    title, owner = _title_after(sent, ent.end, facts)
+    return start, title, owner
+
+
+def _title_before(sent: Span, index: int) -> list[Token]:
+    words = knowledge().title_words
+    taken: list[Token] = []
+    i = index - 1
+    while i >= sent.start:
+        token = sent.doc[i]
+        if token.lower_ in words or (token.text == "-" and taken) or (
+            token.lower_ == "of" and taken and taken[0].lower_ in words and i - 1 >= sent.start and sent.doc[i - 1].lower_ in words
+        ):
+            taken.insert(0, token)
+            i -= 1
+        else:
+            break
+    while taken and taken[0].lower_ in ("of", "-"):
+        taken.pop(0)
+    return taken
+
+
+def _owner_before(sent: Span, index: int) -> str | None:
+    """The capitalised words (or possessive) right before a title: "Russia's", "Russian Foreign Ministry"."""
+    taken: list[Token] = []
+    i = index - 1
+    while i >= sent.start:
+        token = sent.doc[i]
+        if token.text in ("'s", "’s", "'") and not taken:
+            i -= 1
+            continue
+        if token.is_title or token.is_upper or (token.text == "-" and taken):
+            if token.lower_ == "the" or (token.is_sent_start and token.pos_ not in ("PROPN", "ADJ")):
+                break
+            taken.insert(0, token)
+            i -= 1
+        else:
+            break
+    return _join(taken) if taken else None
+
+
+def _title_after(sent: Span, index: int, facts: Knowledge) -> tuple[str | None, str | None]:
+    """An apposition: "Name, a senior director at Maxar," → ("senior director", "Maxar")."""
+    doc = sent.doc
+    if index + 2 >= sent.end or doc[index].text != "," or doc[index + 1].lower_ not in ("a", "an", "the"):
+        return None, None
+    i, words = index + 2, []
+    while i < sent.end and len(words) < 5 and doc[i].pos_ in ("ADJ", "NOUN", "PROPN") and not doc[i].ent_type_:
+        words.append(doc[i])
+        i += 1
+    if not words or words[-1].lower_ not in facts.title_words:
+        return None, None
+    owner = None
+    if i < sent.end and doc[i].lower_ in ("at", "of", "for", "with", "in"):
+        j, owner_tokens = i + 1, []
+        if j < sent.end and doc[j].lower_ == "the":
+            j += 1
+        while j < sent.end and (doc[j].is_title or doc[j].is_upper) and doc[j].pos_ in ("PROPN", "NOUN", "ADJ"):
+            owner_tokens.append(doc[j])
+            j += 1
+        owner = _join(owner_tokens) if owner_tokens else None
+    return _join(words), owner
+
+
+def _join(tokens: list[Token]) -> str:
+    doc = tokens[0].doc
+    return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+
+def _quotations(doc: Doc, last_person: str | None) -> list[tuple[int, Quotation]]:
+    """Quoted spans of the paragraph with the speaker and outlet the text around them credits."""
+    found = []
+    for match in QUOTE.finditer(doc.text):
+        tail_span = doc.char_span(match.end(), _sentence_end(doc, match.end()), alignment_mode="expand")
+        head_span = doc.char_span(_sentence_start(doc, match.start()), match.start(), alignment_mode="expand")
+        speaker = _speaker(tail_span, last_person) or _speaker(head_span, last_person)
+        people_before = [e.text for e in doc.ents if e.label_ == "PERSON" and e.end_char <= match.start()]
+        if speaker in PRONOUNS or (speaker and speaker.lower() in PRONOUNS):
+            speaker = people_before[-1] if people_before else last_person
+        via = _via(tail_span) or _via(head_span)
+        found.append((match.start(), Quotation(match.group(1).strip().rstrip(","), speaker, via)))
+    return found
+
+
+def _speaker(span: Span | None, last_person: str | None) -> str | None:
+    if span is None or not any(t.lemma_ in SPEECH_LEMMAS for t in span):
+        return None
+    for ent in span.ents:
+        if ent.label_ in ("PERSON", "ORG", "GPE", "NORP") and not MEDIA_BEFORE.search(span.doc.text[: ent.start_char]):
+            return ent.text
+    for token in span:
+        if token.lower_ in PRONOUNS and token.dep_ == "nsubj":
+            return token.lower_
+    return None
+
+
+def _via(span: Span | None) -> str | None:
+    if span is None:
+        return None
+    text = span.doc.text
+    for ent in span.ents:
+        if MEDIA_BEFORE.search(text[: ent.start_char]) or MEDIA_AFTER.match(text[ent.end_char :]):
+            return ent.text
+    return None
+
+
+def _sentence_end(doc: Doc, char: int) -> int:
+    token = doc.char_span(char, len(doc.text), alignment_mode="expand")
+    if token is None or len(token) == 0:
+        return len(doc.text)
+    return token[0].sent.end_char
+
+
+def _sentence_start(doc: Doc, char: int) -> int:
+    before = doc.char_span(0, char, alignment_mode="expand")
+    if before is None or len(before) == 0:
+        return 0
+    return before[-1].sent.start_char
+
+
+def _cache_key(article: Article, model_name: str) -> str:
+    return hashlib.sha256(f"{EXTRACT_VERSION}\0{model_id(model_name)}\0{content_hash(article)}".encode()).hexdigest()
+
+
+def _cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / key[:2] / f"{key}.json"
+
+
+def _read_cache(cache_dir: Path, key: str) -> ArticleAnalysis | None:
+    path = _cache_path(cache_dir, key)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return _analysis_from_dict(data)
+    except (ValueError, KeyError, TypeError) as error:
+        log.info("Cache entry %s is unreadable (%s); recomputing it", path, error)
+        return None
+
+
+def _write_cache(cache_dir: Path, key: str, analysis: ArticleAnalysis) -> None:
+    path = _cache_path(cache_dir, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(asdict(analysis), f, ensure_ascii=False)
+    os.replace(tmp, path)
+
+
+def _analysis_from_dict(data: dict) -> ArticleAnalysis:
+    sentences = tuple(
+        Sentence(
+            paragraph=s["paragraph"],
+            start=s["start"],
+            end=s["end"],
+            text=s["text"],
+            mentions=tuple(Mention(**m) for m in s["mentions"]),
+            has_verb=s["has_verb"],
+            future=s["future"],
+            quotations=tuple(Quotation(**q) for q in s["quotations"]),
+        )
+        for s in data["sentences"]
+    )
+    return ArticleAnalysis(data["article"], sentences)

@@ -1,0 +1,196 @@
+"""The typed data model every stage of the pipeline reads and writes.
+
+ingest → Article; extract → ArticleAnalysis (Sentence, Mention, Quotation);
+resolve → Actor, TimeRef; assemble → Briefing (Event, Quote, Role).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+ParagraphKind = Literal["text", "heading", "credit"]
+ActorKind = Literal["person", "organization", "country", "place", "media"]
+Precision = Literal["day", "week", "month", "year"]
+
+ACTOR_KINDS: tuple[ActorKind, ...] = ("person", "organization", "country", "place", "media")
+
+
+@dataclass(frozen=True, order=True)
+class Source:
+    """Where a statement comes from: one paragraph of one article."""
+
+    article: str
+    """Id of the article (its page slug)."""
+    paragraph: int
+    """1-based number of the paragraph in the article (its anchor is `#p<n>`)."""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    n: int
+    """1-based position in the article."""
+    kind: ParagraphKind
+    text: str
+    """The text, whitespace folded to single spaces."""
+    line: int
+    """Line of the file where the paragraph starts, for messages."""
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    """Stable slug derived from the file name: the page is `articles/<id>.md`."""
+    file: str
+    """Path relative to the articles folder, with forward slashes."""
+    date: dt.date
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    outlet: str | None = None
+    """The `source` of Markdown front matter, when given."""
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one input file, reported as a build warning."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A named-entity span found by the language model in one sentence."""
+
+    text: str
+    label: str
+    """spaCy's entity label (PERSON, ORG, GPE, LOC, NORP, FAC, DATE, …)."""
+    start: int
+    end: int
+    """Character offsets in the paragraph text."""
+    title: str | None = None
+    """A title written before or in apposition to the name ("Foreign Minister")."""
+    title_of: str | None = None
+    """What the title belongs to ("Russia", "Russian Foreign Ministry", "Maxar")."""
+    acronym: str | None = None
+    """The acronym the text gives for this name: "… Organization (NATO)" → "NATO"."""
+    media_cue: bool = False
+    """The sentence presents this name as an outlet ("as per X", "X reported")."""
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """A quoted span and the names the sentence around it credits."""
+
+    text: str
+    speaker: str | None
+    """Surface text of the speaker as written ("Zakharova", "She")."""
+    via: str | None
+    """Surface text of the outlet cited ("Sputnik", "the Tass news agency")."""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    mentions: tuple[Mention, ...]
+    has_verb: bool
+    """The sentence has a finite main verb (a statement, not a label or a list)."""
+    future: bool
+    """The main verb is in the future ("will meet")."""
+    quotations: tuple[Quotation, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """What the language model found in one article; cached by content hash."""
+
+    article: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class TimeRef:
+    """A point or period in time, resolved from an expression against the article's date."""
+
+    value: str
+    """`YYYY-MM-DD`, `YYYY-Www`, `YYYY-MM` or `YYYY`, by precision."""
+    precision: Precision
+    start: dt.date
+    """First day of the period, for ordering."""
+    expression: str
+    """The text it was read from; empty when it is the article's date."""
+    confidence: float
+    part: str | None = None
+    """"early", "mid" or "late" within the period, when the text says so."""
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    of: str | None
+    of_actor: str | None
+    """Id of the actor `of` names, when it is one."""
+    sources: tuple[Source, ...]
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    """Page slug: the page is `actors/<id>.md`."""
+    name: str
+    kind: ActorKind
+    aliases: tuple[str, ...]
+    """Every other form of the name seen in the corpus."""
+    mentions: int
+    sources: tuple[Source, ...]
+    """Every paragraph that mentions the actor, in article order."""
+    roles: tuple[Role, ...] = ()
+    notes: tuple[str, ...] = ()
+    """How the resolver decided what it did not read verbatim (surname joins)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    when: TimeRef
+    text: str
+    actors: tuple[str, ...]
+    sources: tuple[Source, ...]
+    reported: bool = False
+    """True when the text gives no date and the event is placed on the article's date."""
+    span: tuple[int, int] = (0, 0)
+    """Character range of `text` in the paragraph of `sources[0]`."""
+
+
+@dataclass(frozen=True)
+class Quote:
+    id: str
+    text: str
+    speaker: str | None
+    via: str | None
+    """An actor id when the outlet resolved to one, else the outlet's text."""
+    sources: tuple[Source, ...]
+    variants: tuple[str, ...] = ()
+    """Other wordings of the same quote in other articles."""
+
+
+@dataclass(frozen=True)
+class Briefing:
+    articles: tuple[Article, ...]
+    actors: tuple[Actor, ...]
+    events: tuple[Event, ...]
+    quotes: tuple[Quote, ...]
+    cooccurrence: dict[str, tuple[tuple[str, int], ...]] = field(default_factory=dict)
+    """For each actor id, the actors sharing a paragraph with it and how often, most first."""
+    mention_spans: dict[Source, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
+    """For each paragraph, the (start, end, actor id) spans to link on its article page."""

@@ -1,0 +1,40 @@
+"""The whole pipeline as one function of plain values: ingest → extract → resolve → assemble → render."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assemble import assemble
+from .extract import extract, load_model
+from .ingest import read_articles
+from .model import Briefing, Problem
+from .render import briefing_json, make_environment, render
+from .resolve import resolve_actors
+
+
+@dataclass(frozen=True)
+class Build:
+    briefing: Briefing
+    pages: dict[str, str]
+    """src_uri → Markdown of every generated page."""
+    json: str
+    """briefing.json, serialised."""
+    problems: list[Problem]
+
+
+def build_briefing(
+    articles_dir: Path,
+    cache_dir: Path | None,
+    model: str,
+    templates: Path | None = None,
+    n_process: int = 1,
+) -> Build:
+    articles, problems = read_articles(articles_dir)
+    analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process)
+    briefing = assemble(articles, analyses, resolve_actors(articles, analyses))
+    pages = render(briefing, make_environment(templates))
+    data = json.dumps(briefing_json(briefing), ensure_ascii=False, indent=1) + "\n"
+    return Build(briefing, pages, data, problems)

@@ -1,0 +1,82 @@
+"""The MkDocs plugin: wires the pipeline into `mkdocs build` and `mkdocs serve`; no logic of its own."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from . import assets_dir
+from .config import BriefingConfig
+from .pipeline import Build, build_briefing
+
+log = get_plugin_logger(__name__)
+
+SECTIONS = [{"Home": "index.md"}, {"Actors": "actors/index.md"}, {"Chronology": "chronology.md"}, {"Articles": "articles/index.md"}]
+SECTION_PAGES = {uri for section in SECTIONS for uri in section.values()}
+STYLESHEET = "assets/briefing/briefing.css"
+IFRAME_SHIM = "assets/briefing/iframe-worker-shim.js"
+
+
+class BriefingPlugin(BasePlugin[BriefingConfig]):
+    def __init__(self) -> None:
+        self.build: Build | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.build = None
+        if not self.config.enabled:
+            return config
+        if config.nav is None:
+            config.nav = SECTIONS
+        for extension in ("attr_list", "toc"):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        config.extra_css.append(STYLESHEET)
+        polyfills = config.extra.get("polyfills", [])
+        config.extra["polyfills"] = [IFRAME_SHIM if "iframe-worker" in str(p) else p for p in polyfills]
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        base = Path(config.config_file_path).parent
+        try:
+            self.build = build_briefing(
+                articles_dir=Path(self.config.articles_dir),
+                cache_dir=base / self.config.cache_dir,
+                model=self.config.model,
+                templates=Path(self.config.templates_dir) if self.config.templates_dir else None,
+                n_process=self.config.n_process,
+            )
+        except OSError as error:
+            raise PluginError(f"briefing: {error}") from error
+        for problem in self.build.problems:
+            log.warning("%s", problem)
+        for uri, markdown in self.build.pages.items():
+            if files.get_file_from_path(uri) is not None:
+                log.info("%s in docs_dir is replaced by the generated page", uri)
+                files.remove(files.get_file_from_path(uri))
+            inclusion = InclusionLevel.INCLUDED if uri in SECTION_PAGES else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+        for uri, name in ((STYLESHEET, "briefing.css"), (IFRAME_SHIM, "iframe-worker-shim.js")):
+            files.append(File.generated(config, uri, abs_src_path=str(assets_dir() / name)))
+        return files
+
+    def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder) -> LiveReloadServer:
+        if self.config.enabled:
+            server.watch(self.config.articles_dir)
+            if self.config.templates_dir:
+                server.watch(self.config.templates_dir)
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.build is None:
+            return
+        site = Path(config.site_dir)
+        (site / "briefing.json").write_text(self.build.json, encoding="utf-8")
+        (site / "briefing.schema.json").write_bytes((assets_dir() / "briefing.schema.json").read_bytes())

@@ -1,0 +1,316 @@
+"""Render a Briefing into Markdown pages (Jinja2 templates of docs_templates/) and into briefing.json.
+
+Article text is data: every value a template prints is escaped for Markdown and HTML by the environment's
+`finalize`, unless render code built it as `Markup` from escaped parts. Text never runs as a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__, templates_dir
+from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Source, TimeRef
+
+HOME, ACTORS, CHRONOLOGY, ARTICLES = "index.md", "actors/index.md", "chronology.md", "articles/index.md"
+TOP_ACTORS = 15
+LATEST_EVENTS = 10
+KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
+
+_ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#"}
+_ALWAYS.update({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=:!])|(\d+)([.)]))")
+_SHORTCODE = re.compile(r":(?=[\w+-])")
+
+
+def escape_markdown(text: object) -> str:
+    """`text` as inline Markdown that renders to exactly that text (whitespace folded), whatever extensions are on."""
+    if isinstance(text, Markup):
+        return str(text)
+    return _escape_line_start(_escape_inline(str(text)))
+
+
+def _escape_inline(text: str) -> str:
+    """Escape a piece of a line: whitespace folded, one space kept at either end where there was some."""
+    lead = " " if text[:1].isspace() else ""
+    trail = " " if text[-1:].isspace() and text.strip() else ""
+    inner = _ALWAYS_RE.sub(lambda m: _ALWAYS[m.group(0)], " ".join(text.split()))
+    return lead + _SHORTCODE.sub("&#58;", inner) + trail
+
+
+def _escape_line_start(text: str) -> str:
+    """Block syntax (lists, admonitions, definitions) only starts a line: escape it there."""
+    return _LINE_START.sub(
+        lambda m: m.group(1) + (f"&#{ord(m.group(2))};" if m.group(2) else f"{m.group(3)}&#{ord(m.group(4))};"), text
+    )
+
+
+def make_environment(override: Path | None = None) -> jinja2.Environment:
+    """The page environment: templates from `override` first, then the packaged ones."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(templates_dir()))]
+    if override is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(str(override)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        finalize=escape_markdown,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["when"] = format_when
+    env.filters["day"] = format_day
+    env.filters["count"] = count
+    return env
+
+
+@dataclass(frozen=True)
+class Pages:
+    """Helpers a template uses to link from the page at `uri`."""
+
+    uri: str
+    briefing: Briefing
+    actors: dict[str, Actor]
+    articles: dict[str, Article]
+
+    def url(self, target: str) -> Markup:
+        """Relative link from this page to the page `target` (a src_uri, optionally with #anchor)."""
+        path, _, anchor = target.partition("#")
+        relative = posixpath.relpath(path, posixpath.dirname(self.uri) or ".") if path else ""
+        return Markup(relative + (f"#{anchor}" if anchor else ""))
+
+    def link(self, text: object, target: str) -> Markup:
+        return Markup(f"[{escape_markdown(text)}]({self.url(target)})")
+
+    def actor(self, actor_id: str | None) -> Markup:
+        if actor_id is None or actor_id not in self.actors:
+            return Markup(escape_markdown(actor_id or "unknown"))
+        return self.link(self.actors[actor_id].name, f"actors/{actor_id}.md")
+
+    def via(self, via: str | None) -> Markup:
+        return self.actor(via) if via in self.actors else Markup(escape_markdown(via or ""))
+
+    def source(self, source: Source) -> Markup:
+        article = self.articles[source.article]
+        label = f"{format_day(article.date, short=True)} ¶{source.paragraph}"
+        if article.outlet:
+            label = f"{article.outlet}, {label}"
+        return self.link(label, f"articles/{source.article}.md#p{source.paragraph}")
+
+    def source_of(self, article: Article, paragraph: Paragraph) -> Source:
+        return Source(article.id, paragraph.n)
+
+    def sources(self, sources: Iterable[Source]) -> Markup:
+        return Markup(" · ".join(self.source(s) for s in sources))
+
+    def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
+        """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page."""
+        article = self.articles[source.article]
+        text = article.paragraphs[source.paragraph - 1].text
+        start, end = span or (0, len(text))
+        parts, cursor = [], start
+        for m_start, m_end, actor_id in self.briefing.mention_spans.get(source, ()):
+            if m_start < start or m_end > end:
+                continue
+            parts.append(_escape_inline(text[cursor:m_start]))
+            parts.append(str(self.link(text[m_start:m_end], f"actors/{actor_id}.md")))
+            cursor = m_end
+        parts.append(_escape_inline(text[cursor:end]))
+        return Markup(_escape_line_start("".join(parts).strip()))
+
+
+def render(briefing: Briefing, env: jinja2.Environment) -> dict[str, str]:
+    """Every page of the site, src_uri → Markdown."""
+    actors = {a.id: a for a in briefing.actors}
+    articles = {a.id: a for a in briefing.articles}
+    events_of: dict[str, list[Event]] = defaultdict(list)
+    for event in briefing.events:
+        for actor in event.actors:
+            events_of[actor].append(event)
+    quotes_of: dict[str, list[Quote]] = defaultdict(list)
+    for quote in briefing.quotes:
+        if quote.speaker:
+            quotes_of[quote.speaker].append(quote)
+
+    def page(uri: str, template: str, **context: object) -> tuple[str, str]:
+        helpers = Pages(uri, briefing, actors, articles)
+        return uri, env.get_template(template).render(pages=helpers, briefing=briefing, **context)
+
+    rendered = dict(
+        [
+            page(HOME, "home.md.j2", top_actors=briefing.actors[:TOP_ACTORS], latest=_latest(briefing.events)),
+            page(ACTORS, "actors.md.j2", by_kind=_by_kind(briefing.actors), labels=KIND_LABELS),
+            page(CHRONOLOGY, "chronology.md.j2", periods=_periods(briefing.events)),
+            page(ARTICLES, "articles.md.j2", by_month=_by_month(briefing.articles)),
+        ]
+    )
+    for actor in briefing.actors:
+        uri, text = page(
+            f"actors/{actor.id}.md",
+            "actor.md.j2",
+            actor=actor,
+            events=events_of[actor.id],
+            quotes=quotes_of[actor.id],
+            partners=briefing.cooccurrence.get(actor.id, ()),
+            mentioned_in=_group_sources(actor.sources),
+        )
+        rendered[uri] = text
+    mentioned: dict[str, list[str]] = defaultdict(list)
+    for (source, spans) in briefing.mention_spans.items():
+        for _, _, actor_id in spans:
+            if actor_id not in mentioned[source.article]:
+                mentioned[source.article].append(actor_id)
+    for article in briefing.articles:
+        uri, text = page(f"articles/{article.id}.md", "article.md.j2", article=article, actor_ids=mentioned[article.id])
+        rendered[uri] = text
+    return rendered
+
+
+def count(n: int, word: str) -> str:
+    """"1 mention", "3 mentions"."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def format_day(date: dt.date, short: bool = False) -> str:
+    if short:
+        return f"{date.day} {date:%b %Y}"
+    return f"{date:%A} {date.day} {date:%B %Y}"
+
+
+def format_when(when: TimeRef) -> str:
+    if when.precision == "day":
+        return format_day(when.start)
+    if when.precision == "week":
+        return f"Week of {when.start.day} {when.start:%B %Y}"
+    if when.precision == "month":
+        label = f"{when.start:%B %Y}"
+        return f"{when.part.capitalize()} {label}" if when.part else label
+    return f"{when.part.capitalize()} {when.value}" if when.part else when.value
+
+
+def _latest(events: tuple[Event, ...]) -> list[Event]:
+    dated = [e for e in events if not e.reported] or list(events)
+    return sorted(dated, key=lambda e: (e.when.start, e.id), reverse=True)[:LATEST_EVENTS]
+
+
+def _by_kind(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
+    return [(kind, [a for a in actors if a.kind == kind]) for kind in ACTOR_KINDS if any(a.kind == kind for a in actors)]
+
+
+def _by_month(articles: tuple[Article, ...]) -> list[tuple[str, list[Article]]]:
+    months: dict[str, list[Article]] = defaultdict(list)
+    for article in sorted(articles, key=lambda a: (a.date, a.file), reverse=True):
+        months[f"{article.date:%B %Y}"].append(article)
+    return list(months.items())
+
+
+@dataclass(frozen=True)
+class Period:
+    """A heading of the chronology (a month or a year) and its dated groups of events."""
+
+    title: str
+    anchor: str
+    groups: list[tuple[str, str, list[Event]]]
+    """(heading, anchor, events) for each day, week or the period as a whole."""
+
+
+def _periods(events: tuple[Event, ...]) -> list[Period]:
+    periods: dict[str, dict[tuple[str, str], list[Event]]] = defaultdict(lambda: defaultdict(list))
+    titles: dict[str, str] = {}
+    for event in events:
+        when = event.when
+        period = when.value[:4] if when.precision == "year" else f"{when.start:%Y-%m}"
+        titles[period] = when.value if when.precision == "year" else f"{when.start:%B %Y}"
+        periods[period][(when.value, when.part or "")].append(event)
+    result = []
+    for period in sorted(periods):
+        groups = []
+        for (value, _), group in sorted(periods[period].items(), key=lambda item: (item[1][0].when.start, _rank(item[1][0].when), item[0])):
+            when = group[0].when
+            heading = format_when(when) if when.precision != "month" or when.part else f"During {format_when(when)}"
+            anchor = value.lower() if when.precision in ("day", "week") else f"{value}-{when.part or 'all'}"
+            groups.append((heading, anchor, group))
+        result.append(Period(titles[period], period, groups))
+    return result
+
+
+def _rank(when: TimeRef) -> int:
+    return ("year", "month", "week", "day").index(when.precision)
+
+
+def _group_sources(sources: tuple[Source, ...]) -> list[tuple[str, list[int]]]:
+    grouped: dict[str, list[int]] = {}
+    for source in sources:
+        grouped.setdefault(source.article, []).append(source.paragraph)
+    return list(grouped.items())
+
+
+def briefing_json(briefing: Briefing) -> dict:
+    """The data behind the pages, in the contract of docs: generator, articles, actors, events, quotes."""
+
+    def sources(items: Iterable[Source]) -> list[dict]:
+        return [{"article": s.article, "paragraph": s.paragraph} for s in items]
+
+    return {
+        "generator": {"name": "briefing", "version": __version__},
+        "articles": [
+            {
+                "id": a.id,
+                "file": a.file,
+                "date": a.date.isoformat(),
+                "title": a.title,
+                "outlet": a.outlet,
+                "url": a.url,
+                "paragraphs": [{"n": p.n, "kind": p.kind, "text": p.text} for p in a.paragraphs],
+            }
+            for a in briefing.articles
+        ],
+        "actors": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "aliases": list(a.aliases),
+                "roles": [
+                    {"title": r.title, "of": r.of, "of_actor": r.of_actor, "sources": sources(r.sources)} for r in a.roles
+                ],
+                "mentions": a.mentions,
+            }
+            for a in briefing.actors
+        ],
+        "events": [
+            {
+                "id": e.id,
+                "date": e.when.value,
+                "precision": e.when.precision,
+                "expression": e.when.expression,
+                "reported": e.reported,
+                "text": e.text,
+                "actors": list(e.actors),
+                "sources": sources(e.sources),
+            }
+            for e in briefing.events
+        ],
+        "quotes": [
+            {
+                "id": q.id,
+                "text": q.text,
+                "speaker": q.speaker,
+                "via": q.via,
+                "variants": list(q.variants),
+                "sources": sources(q.sources),
+            }
+            for q in briefing.quotes
+        ],
+    }
+

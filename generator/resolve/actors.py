@@ -1,0 +1,325 @@
+"""Turn entity mentions into actors: one per real person, organisation, country, place or outlet.
+
+A first resolution across the whole corpus:
+- names normalised (leading "the", possessives, honorifics and titles stripped);
+- names the data files know (countries, international organisations, news agencies) mapped to one name;
+- acronyms joined to the expansion the text gives ("… in Europe (OSCE)");
+- first-name transliterations of one surname joined ("Sergei"/"Sergey");
+- a surname alone joined to the one full name using it in the corpus;
+- the kind decided by votes over every mention, with the data files overruling the model's labels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from slugify import slugify
+
+from ..knowledge import Knowledge, knowledge
+from ..model import Actor, ActorKind, Article, ArticleAnalysis, Mention, Role, Source
+
+ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+MEDIA_CUE_VOTES = 2
+OWNER_VOTES = 3
+"""A name that owns a role ("director at X") is an institution: people do not employ people."""
+TRANSLITERATIONS = (("ey", "ei"), ("y", "i"), ("ks", "x"), ("kh", "h"), ("ou", "u"), ("j", "i"), ("ph", "f"))
+FIRST_NAME_SIMILARITY = 90
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One actor mention with where it stands."""
+
+    mention: Mention
+    source: Source
+    order: int
+    """Position in the corpus (articles by date), for choosing the earliest form."""
+
+
+@dataclass
+class ActorIndex:
+    """The actors of a corpus and how to find the actor a name or a mention refers to."""
+
+    actors: list[Actor]
+    by_mention: dict[tuple[str, int, int], str]
+    """(article id, paragraph, start offset) → actor id."""
+    by_name: dict[str, str]
+    """Normalised name key → actor id."""
+    kinds: dict[str, ActorKind] = field(default_factory=dict)
+    spans: dict[Source, list[tuple[int, int, str]]] = field(default_factory=dict)
+    """For each paragraph, the (start, end, actor id) of its mentions, in order."""
+
+    def find(self, name: str | None) -> str | None:
+        """The actor a surface name refers to, if any."""
+        return None if name is None else self.by_name.get(name_key(normalize_name(name, knowledge())))
+
+
+def normalize_name(text: str, facts: Knowledge) -> str:
+    """"the United States'" → "United States"; "Mr. Biden's" → "Biden"."""
+    name = " ".join(text.replace("’", "'").split()).strip(" ,;:\"“”()")
+    name = re.sub(r"'s?$", "", name)
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    words = name.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in facts.honorifics:
+        words.pop(0)
+    return " ".join(words)
+
+
+def name_key(name: str) -> str:
+    return re.sub(r"[.\s]+", " ", name.casefold()).strip()
+
+
+def resolve_actors(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> ActorIndex:
+    facts = knowledge()
+    occurrences = list(_occurrences(articles, analyses))
+    groups = _UnionFind()
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    first_seen: dict[str, int] = {}
+    for occ in occurrences:
+        name = normalize_name(occ.mention.text, facts)
+        key = _canonical_key(name, facts)
+        groups.add(key)
+        forms[key][name] += 1
+        first_seen.setdefault(key, occ.order)
+        if occ.mention.acronym:
+            groups.union(key, _canonical_key(occ.mention.acronym, facts))
+    votes = _votes(occurrences, facts)
+    notes = _join_people(groups, forms, votes, occurrences, facts)
+    return _build(occurrences, groups, forms, first_seen, votes, notes, facts)
+
+
+def _occurrences(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> Iterable[Occurrence]:
+    order = 0
+    for article in articles:
+        for sentence in analyses[article.id].sentences:
+            for mention in sentence.mentions:
+                if mention.label in ACTOR_LABELS and normalize_name(mention.text, knowledge()):
+                    yield Occurrence(mention, Source(article.id, sentence.paragraph), order)
+                    order += 1
+
+
+def _canonical_key(name: str, facts: Knowledge) -> str:
+    known = facts.media_name(name) or facts.organization_name(name) or facts.country_name(name)
+    return name_key(known or name)
+
+
+def _votes(occurrences: list[Occurrence], facts: Knowledge) -> dict[str, Counter[str]]:
+    """Kind votes per name key, before groups are joined."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for occ in occurrences:
+        name = normalize_name(occ.mention.text, facts)
+        key = _canonical_key(name, facts)
+        kind = ACTOR_LABELS[occ.mention.label]
+        if kind == "place" and facts.country_name(name):
+            kind = "country"
+        votes[key][kind] += 1
+        if occ.mention.media_cue:
+            votes[key]["media"] += MEDIA_CUE_VOTES
+        if occ.mention.title_of:
+            owner = normalize_name(occ.mention.title_of, facts)
+            if not facts.country_name(owner):
+                votes[_canonical_key(owner, facts)]["organization"] += OWNER_VOTES
+    return votes
+
+
+def _gazetteer_kind(names: Iterable[str], facts: Knowledge) -> ActorKind | None:
+    for name in names:
+        if facts.media_name(name):
+            return "media"
+        if facts.country_name(name):
+            return "country"
+        if facts.organization_name(name):
+            return "organization"
+    return None
+
+
+def _join_people(
+    groups: _UnionFind,
+    forms: dict[str, Counter[str]],
+    votes: dict[str, Counter[str]],
+    occurrences: list[Occurrence],
+    facts: Knowledge,
+) -> dict[str, list[str]]:
+    """Join first-name variants of one surname, then surnames alone to their full name. Returns notes by key."""
+    notes: dict[str, list[str]] = defaultdict(list)
+    person_keys = [k for k in forms if votes[k]["person"] > 0 and _gazetteer_kind(forms[k], facts) is None]
+    full = [k for k in person_keys if len(k.split(" ")) > 1]
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(full):
+        by_surname[key.split(" ")[-1]].append(key)
+    for surname, keys in by_surname.items():
+        for a in keys:
+            for b in keys:
+                if a < b and _same_first_name(a, b):
+                    groups.union(a, b)
+    articles_of: dict[str, set[str]] = defaultdict(set)
+    for occ in occurrences:
+        articles_of[_canonical_key(normalize_name(occ.mention.text, facts), facts)].add(occ.source.article)
+    for key in person_keys:
+        if " " in key or key not in by_surname:
+            continue
+        people = sorted({groups.find(k) for k in by_surname[key]})
+        if len(people) == 1:
+            groups.union(key, people[0])
+            continue
+        shared = [p for p in people if any(articles_of[k] & articles_of[key] for k in by_surname[key] if groups.find(k) == p)]
+        if len(shared) == 1:
+            groups.union(key, shared[0])
+            notes[shared[0]].append(
+                f"“{forms[key].most_common(1)[0][0]}” alone was attributed here because only this person of that "
+                f"surname appears in the same articles ({len(people)} people share the surname)."
+            )
+    return notes
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    first_a, first_b = _fold(a.rsplit(" ", 1)[0]), _fold(b.rsplit(" ", 1)[0])
+    return first_a == first_b or fuzz.ratio(first_a, first_b) >= FIRST_NAME_SIMILARITY
+
+
+def _fold(name: str) -> str:
+    for old, new in TRANSLITERATIONS:
+        name = name.replace(old, new)
+    return name
+
+
+def _build(
+    occurrences: list[Occurrence],
+    groups: _UnionFind,
+    forms: dict[str, Counter[str]],
+    first_seen: dict[str, int],
+    votes: dict[str, Counter[str]],
+    notes: dict[str, list[str]],
+    facts: Knowledge,
+) -> ActorIndex:
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(forms, key=lambda k: first_seen[k]):
+        members[groups.find(key)].append(key)
+    ids: dict[str, str] = {}
+    kinds: dict[str, ActorKind] = {}
+    names: dict[str, str] = {}
+    aliases: dict[str, list[str]] = {}
+    for root, keys in sorted(members.items(), key=lambda item: first_seen[item[1][0]]):
+        group_forms = Counter()
+        for key in keys:
+            group_forms.update(forms[key])
+        kind = _gazetteer_kind(group_forms, facts) or _vote(keys, votes)
+        name = _display_name(keys, group_forms, first_seen, kind, facts)
+        ids[root] = _unique_slug(name, kind, set(ids.values()))
+        kinds[root], names[root] = kind, name
+        aliases[root] = sorted({f for f in group_forms if f != name}, key=str.casefold)
+    by_mention: dict[tuple[str, int, int], str] = {}
+    sources: dict[str, list[Source]] = defaultdict(list)
+    counts: Counter[str] = Counter()
+    spans: dict[Source, list[tuple[int, int, str]]] = defaultdict(list)
+    for occ in occurrences:
+        root = groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts))
+        by_mention[(occ.source.article, occ.source.paragraph, occ.mention.start)] = ids[root]
+        spans[occ.source].append((occ.mention.start, occ.mention.end, ids[root]))
+        counts[root] += 1
+        if not sources[root] or sources[root][-1] != occ.source:
+            sources[root].append(occ.source)
+    by_name = {key: ids[groups.find(key)] for key in forms}
+    for root, name in names.items():
+        by_name.setdefault(name_key(name), ids[root])
+        for alias in aliases[root]:
+            by_name.setdefault(name_key(alias), ids[root])
+    roles = _roles(occurrences, groups, ids, by_name, facts)
+    actors = [
+        Actor(
+            id=ids[root],
+            name=names[root],
+            kind=kinds[root],
+            aliases=tuple(aliases[root]),
+            mentions=counts[root],
+            sources=tuple(sources[root]),
+            roles=roles.get(ids[root], ()),
+            notes=tuple(notes.get(root, ())),
+        )
+        for root in names
+    ]
+    actors.sort(key=lambda a: (-a.mentions, a.name.casefold(), a.id))
+    return ActorIndex(actors, by_mention, by_name, {ids[r]: k for r, k in kinds.items()}, dict(spans))
+
+
+def _vote(keys: list[str], votes: dict[str, Counter[str]]) -> ActorKind:
+    total: Counter[str] = Counter()
+    for key in keys:
+        total.update(votes[key])
+    preference = ("media", "person", "country", "organization", "place")
+    return max(preference, key=lambda kind: (total[kind], -preference.index(kind)))  # type: ignore[return-value]
+
+
+def _display_name(
+    keys: list[str], group_forms: Counter[str], first_seen: dict[str, int], kind: ActorKind, facts: Knowledge
+) -> str:
+    for form in group_forms:
+        known = facts.media_name(form) or facts.organization_name(form) or facts.country_name(form)
+        if known:
+            return known
+    candidates = group_forms
+    if kind == "person":
+        full = Counter({f: n for f, n in group_forms.items() if " " in f})
+        candidates = full or group_forms
+    else:
+        long = Counter({f: n for f, n in group_forms.items() if not f.isupper()})
+        candidates = long or group_forms
+    order = {f: first_seen.get(name_key(f), 0) for f in candidates}
+    return max(candidates, key=lambda f: (candidates[f], -order[f], f))
+
+
+def _unique_slug(name: str, kind: str, taken: set[str]) -> str:
+    base = slugify(name, max_length=80, word_boundary=True) or kind
+    if base in ("index", "network"):
+        base = f"{base}-{kind}"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _roles(
+    occurrences: list[Occurrence], groups: _UnionFind, ids: dict[str, str], by_name: dict[str, str], facts: Knowledge
+) -> dict[str, tuple[Role, ...]]:
+    found: dict[str, dict[tuple[str, str], list]] = defaultdict(dict)
+    for occ in occurrences:
+        if not occ.mention.title:
+            continue
+        actor = ids[groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts))]
+        title = occ.mention.title
+        of = normalize_name(occ.mention.title_of, facts) if occ.mention.title_of else None
+        key = (re.sub(r"[\s-]+", " ", title.casefold()), name_key(of) if of else "")
+        entry = found[actor].setdefault(key, [title, of, []])
+        if occ.source not in entry[2]:
+            entry[2].append(occ.source)
+    return {
+        actor: tuple(
+            Role(title, of, by_name.get(_canonical_key(of, facts)) if of else None, tuple(sources))
+            for title, of, sources in entries.values()
+        )
+        for actor, entries in found.items()
+    }
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def add(self, key: str) -> None:
+        self.parent.setdefault(key, key)
+
+    def find(self, key: str) -> str:
+        self.add(key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
