@@ -79,7 +79,7 @@ def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[s
 def _when(sentence: Sentence, article: Article) -> TimeRef | None:
     for mention in sentence.mentions:
         if mention.label in ("DATE", "TIME"):
-            found = resolve_date(mention.text, article.date, sentence.future)
+            found = resolve_date(mention.text, article.date, mention.future)
             if found:
                 return found
     return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ConfigErrors, ConfigWarnings, ValidationError
 
 
 class BriefingConfig(base.Config):
@@ -19,3 +20,10 @@ class BriefingConfig(base.Config):
     """A folder of page templates overriding the packaged ones, file by file."""
     n_process = c.Type(int, default=1)
     """Processes for the language model when many articles are new."""
+
+    def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        """As MkDocs validates, but an unknown option is an error: a typo must not pass for a default."""
+        failed, warnings = super().validate()
+        unknown = [(key, w) for key, w in warnings if key not in self._schema_keys]
+        failed.extend((key, ValidationError(f"{w}; the options are: {', '.join(sorted(self._schema_keys))}")) for key, w in unknown)
+        return failed, [w for w in warnings if w not in unknown]

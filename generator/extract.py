@@ -23,7 +23,7 @@ from .ingest import content_hash
 from .knowledge import Knowledge, knowledge
 from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
 
-EXTRACT_VERSION = "1"
+EXTRACT_VERSION = "2"
 """Bump when what `analyse` produces changes, so cached results are recomputed."""
 
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME"})
@@ -37,6 +37,7 @@ QUOTE = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
 ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&.\-]{1,11})\)")
 CONNECTORS = frozenset({"of", "for", "and", "in", "the", "on", "de", "du", "des", "&"})
 PRONOUNS = frozenset({"he", "she"})
+FUTURE_AUXILIARIES = frozenset({"will", "would", "shall", "'ll", "wo"})
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +132,6 @@ def analyse_paragraph(
                 text=sent.text,
                 mentions=mentions,
                 has_verb=root.pos_ in ("VERB", "AUX"),
-                future=any(c.dep_ == "aux" and c.lower_ in ("will", "shall", "'ll") for c in root.children),
                 quotations=in_sentence,
             )
         )
@@ -163,11 +163,21 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             title_of=title_of,
             acronym=acronym,
             media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
+            future=ent.label_ in ("DATE", "TIME") and _future(ent.root),
         )
     for start, end, acronym in expansions:
         if sent.start_char <= start < sent.end_char and not any(s <= start < e for s, e in seen):
             yield Mention(text[start:end], "ORG", start, end, acronym=acronym)
             seen.add((start, end))
+
+
+def _future(token: Token) -> bool:
+    """The verb governing `token` is future or future-in-the-past ("will meet", "would reopen")."""
+    while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+        token = token.head
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in token.children) or (
+        token.lower_ in FUTURE_AUXILIARIES
+    )
 
 
 def _only_title_words(ent: Span, facts: Knowledge) -> bool:
@@ -385,7 +395,6 @@ def _analysis_from_dict(data: dict) -> ArticleAnalysis:
             text=s["text"],
             mentions=tuple(Mention(**m) for m in s["mentions"]),
             has_verb=s["has_verb"],
-            future=s["future"],
             quotations=tuple(Quotation(**q) for q in s["quotations"]),
         )
         for s in data["sentences"]

@@ -44,6 +44,7 @@ def read_articles(folder: Path) -> tuple[list[Article], list[Problem]]:
         taken.add(article_id)
         articles.append(dataclasses.replace(article, id=article_id))
     articles.sort(key=lambda a: (a.date, a.file))
+    problems.sort(key=lambda p: (p.file, p.line or 0))
     return articles, problems
 
 

@@ -83,6 +83,8 @@ class Mention:
     """The acronym the text gives for this name: "… Organization (NATO)" → "NATO"."""
     media_cue: bool = False
     """The sentence presents this name as an outlet ("as per X", "X reported")."""
+    future: bool = False
+    """For dates: the verb the date belongs to is in the future ("will meet on Monday", "would reopen in April")."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,6 @@ class Sentence:
     mentions: tuple[Mention, ...]
     has_verb: bool
     """The sentence has a finite main verb (a statement, not a label or a list)."""
-    future: bool
-    """The main verb is in the future ("will meet")."""
     quotations: tuple[Quotation, ...] = ()
 
 

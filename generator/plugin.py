@@ -15,7 +15,7 @@ from . import assets_dir
 from .config import BriefingConfig
 from .pipeline import Build, build_briefing
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("briefing")
 
 SECTIONS = [{"Home": "index.md"}, {"Actors": "actors/index.md"}, {"Chronology": "chronology.md"}, {"Articles": "articles/index.md"}]
 SECTION_PAGES = {uri for section in SECTIONS for uri in section.values()}
@@ -55,8 +55,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             )
         except OSError as error:
             raise PluginError(f"briefing: {error}") from error
+        shown = _shown_path(Path(self.config.articles_dir), base)
         for problem in self.build.problems:
-            log.warning("%s", problem)
+            log.warning("%s/%s", shown, problem)
         for uri, markdown in self.build.pages.items():
             if files.get_file_from_path(uri) is not None:
                 log.info("%s in docs_dir is replaced by the generated page", uri)
@@ -80,3 +81,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         site = Path(config.site_dir)
         (site / "briefing.json").write_text(self.build.json, encoding="utf-8")
         (site / "briefing.schema.json").write_bytes((assets_dir() / "briefing.schema.json").read_bytes())
+
+
+def _shown_path(folder: Path, base: Path) -> str:
+    """The articles folder as a user would type it: relative to mkdocs.yml when inside it."""
+    try:
+        return folder.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return folder.as_posix()

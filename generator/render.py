@@ -25,10 +25,10 @@ TOP_ACTORS = 15
 LATEST_EVENTS = 10
 KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
 
-_ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#"}
+_ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#+="}
 _ALWAYS.update({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
-_LINE_START = re.compile(r"^(\s*)(?:([-+=:!])|(\d+)([.)]))")
+_LINE_START = re.compile(r"^(\s*)(?:([-+=:!?%])|(\d+)([.)]))")
 _SHORTCODE = re.compile(r":(?=[\w+-])")
 
 
@@ -36,7 +36,7 @@ def escape_markdown(text: object) -> str:
     """`text` as inline Markdown that renders to exactly that text (whitespace folded), whatever extensions are on."""
     if isinstance(text, Markup):
         return str(text)
-    return _escape_line_start(_escape_inline(str(text)))
+    return _escape_line_start(_escape_inline(str(text)).strip())
 
 
 def _escape_inline(text: str) -> str:

@@ -1,0 +1,121 @@
+"""Extraction and actor resolution with the real model: on a corpus written for the tests, and on the seeds."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.knowledge import knowledge
+from generator.model import Actor, Briefing
+from generator.pipeline import Build, build_briefing
+
+from .conftest import MODEL
+
+CORPUS = Path(__file__).parent / "corpus" / "actors"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Briefing:
+    return build_briefing(CORPUS, tmp_path_factory.mktemp("cache"), MODEL).briefing
+
+
+def by_name(briefing: Briefing) -> dict[str, Actor]:
+    return {a.name: a for a in briefing.actors}
+
+
+@pytest.mark.parametrize(
+    "name, kind, aliases",
+    [
+        ("Andrey Sorokin", "person", ("Andrei Sorokin", "Sorokin")),
+        ("Northland Shipping Authority", "organization", ("NSA",)),
+        ("European Union", "organization", ("EU",)),
+        ("United Nations", "organization", ("UN",)),
+        ("United States", "country", ("U.S.",)),
+        ("Reuters", "media", ()),
+        ("TASS", "media", ("Tass",)),
+        ("Tomas Berg", "person", ()),
+        ("Anna Berg", "person", ()),
+        ("Irina Volkova", "person", ()),
+        ("Baltic Freight", "organization", ()),
+    ],
+)
+def test_actor_forms_and_kinds(corpus: Briefing, name: str, kind: str, aliases: tuple[str, ...]) -> None:
+    actor = by_name(corpus)[name]
+    assert (actor.kind, actor.aliases) == (kind, aliases)
+
+
+def test_two_people_sharing_a_surname_stay_apart(corpus: Briefing) -> None:
+    people = [a.name for a in corpus.actors if a.kind == "person"]
+    assert "Tomas Berg" in people and "Anna Berg" in people and "Berg" not in people
+
+
+@pytest.mark.parametrize(
+    "name, title, of",
+    [
+        ("Andrey Sorokin", "Interior Minister", None),
+        ("Irina Volkova", "senior adviser", "Baltic Freight"),
+        ("Tomas Berg", "spokesman", "NSA"),
+        ("Anna Berg", "Foreign Minister", None),
+    ],
+)
+def test_roles(corpus: Briefing, name: str, title: str, of: str | None) -> None:
+    assert [(r.title, r.of) for r in by_name(corpus)[name].roles] == [(title, of)]
+
+
+def test_role_owner_links_to_its_actor(corpus: Briefing) -> None:
+    (role,) = by_name(corpus)["Tomas Berg"].roles
+    assert role.of_actor == by_name(corpus)["Northland Shipping Authority"].id
+
+
+def test_quote_speaker_and_outlet(corpus: Briefing) -> None:
+    (quote,) = corpus.quotes
+    assert quote.text == "We have no other choice at this point"
+    assert (quote.speaker, quote.via) == ("andrey-sorokin", "reuters")
+
+
+def test_outlets_are_not_event_participants(corpus: Briefing) -> None:
+    media = {a.id for a in corpus.actors if a.kind == "media"}
+    assert media and all(not media & set(e.actors) for e in corpus.events)
+
+
+# The seeds: invariants that hold for any corpus, checked on the real example articles.
+
+
+def test_seeds_no_person_is_split_by_surname_or_spelling(seeds_build: Build) -> None:
+    """No person of the seeds shares a surname with another, so one page per surname means nothing was split."""
+    people = [a for a in seeds_build.briefing.actors if a.kind == "person"]
+    surnames = [a.name.split()[-1].casefold() for a in people]
+    assert people and len(surnames) == len(set(surnames)), [a.name for a in people]
+    assert any(len({alias.split()[0] for alias in a.aliases if " " in alias} | {a.name.split()[0]}) > 1 for a in people)
+
+
+def test_seeds_agencies_are_media_and_named_outlets_resolve(seeds_build: Build) -> None:
+    facts = knowledge()
+    for actor in seeds_build.briefing.actors:
+        if any(facts.media_name(form) for form in (actor.name, *actor.aliases)):
+            assert actor.kind == "media", actor
+    text = " ".join(p.text for a in seeds_build.briefing.articles for p in a.paragraphs)
+    cited = set(re.findall(r"as per (?:the )?([A-Z]\w+)", text))
+    assert cited
+    for name in cited:
+        actor = next(a for a in seeds_build.briefing.actors if name in (a.name, *a.aliases))
+        assert actor.kind == "media", actor
+
+
+def test_seeds_acronyms_written_in_the_text_join_their_expansion(seeds_build: Build) -> None:
+    text = " ".join(p.text for a in seeds_build.briefing.articles for p in a.paragraphs)
+    pairs = re.findall(r"([A-Z][\w-]+(?: (?:[A-Z][\w-]+|of|for|and|in))*) \(([A-Z]{2,})\)", text)
+    assert pairs
+    actors = seeds_build.briefing.actors
+    for expansion, acronym in pairs:
+        owners = [a for a in actors if acronym in (a.name, *a.aliases)]
+        assert len(owners) == 1 and owners[0].name in expansion, (expansion, acronym, owners)
+
+
+def test_seeds_every_mention_links_to_an_actor_page(seeds_build: Build) -> None:
+    ids = {a.id for a in seeds_build.briefing.actors}
+    spans = [span for spans in seeds_build.briefing.mention_spans.values() for span in spans]
+    assert spans and all(actor in ids for _, _, actor in spans)
+    assert sum(a.mentions for a in seeds_build.briefing.actors) >= len(spans)
