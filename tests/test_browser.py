@@ -1,0 +1,96 @@
+"""The built seeds site in headless Chromium (Debian's, driven by Playwright), served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, served_site: str) -> Iterator[Page]:
+    """A page that records every request leaving the local server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.outside = []  # type: ignore[attr-defined]
+    page.on("request", lambda r: None if r.url.startswith(served_site) else page.outside.append(r.url))
+    yield page
+    assert page.outside == [], "requests left the site"  # type: ignore[attr-defined]
+    context.close()
+
+
+def most_mentioned_person(site: Path) -> dict:
+    data = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
+    return next(a for a in data["actors"] if a["kind"] == "person")
+
+
+def test_search_a_name_then_follow_a_source_to_its_paragraph(page: Page, served_site: str, seeds_site: Path) -> None:
+    person = most_mentioned_person(seeds_site)
+    page.goto(served_site)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").press_sequentially(person["name"].split()[-1], delay=30)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    first.click()
+    page.wait_for_url(f"**/actors/{person['id']}.html*")
+    assert page.locator("h1").inner_text().rstrip("¶") == person["name"]
+
+    source = page.locator("article a[href*='../articles/'][href*='#p']").first
+    href = source.get_attribute("href")
+    source.click()
+    anchor = urldefrag(href).fragment
+    page.wait_for_url(f"**#{anchor}")
+    paragraph = page.locator(f"[id='{anchor}']")
+    assert paragraph.is_visible() and paragraph.evaluate("e => e.matches(':target')")
+    box = paragraph.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900
+    names = [person["name"], *person["aliases"]]
+    assert any(name in paragraph.inner_text() for name in names)
+
+
+def test_every_internal_link_resolves(page: Page, served_site: str) -> None:
+    seen: set[str] = set()
+    queue = [served_site + "index.html"]
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(url)
+        assert response is not None and response.ok, url
+        ids[url] = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            target = urljoin(url, href)
+            if urlparse(target).scheme not in ("http", "https") or not target.startswith(served_site):
+                continue
+            links.append((url, target))
+            base = urldefrag(target).url
+            if base.endswith(".html") and base not in seen:
+                queue.append(base)
+    assert len(seen) > 10
+    for origin, target in links:
+        base, anchor = urldefrag(target)
+        if base.endswith("/"):
+            base += "index.html"
+        assert base in ids or page.goto(base).ok, f"{origin} → {target}"
+        if anchor and base in ids:
+            assert anchor in ids[base], f"{origin} → {target}: no such anchor"
