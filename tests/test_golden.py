@@ -33,3 +33,12 @@ def test_goldens(seeds_build: Build, update_goldens: bool) -> None:
     assert sorted(produced) == sorted(stored), "pages added or removed: run pytest --update-goldens and review"
     for name in sorted(produced):
         assert produced[name] == stored[name], f"{name} differs from its golden: run pytest --update-goldens and review"
+
+
+def test_headings_stand_apart(seeds_build: Build) -> None:
+    """Template whitespace slips show as headings glued to the line before; Markdown then renders them as text."""
+    for uri, text in seeds_build.pages.items():
+        lines = text.split("\n")
+        for i, line in enumerate(lines[1:], start=1):
+            if line.startswith("#") and lines[i - 1].strip() and lines[i - 1] != "---":
+                pytest.fail(f"{uri}:{i + 1}: heading glued to the line before: {line!r}")

@@ -22,7 +22,8 @@ from slugify import slugify
 from ..knowledge import Knowledge, knowledge
 from ..model import Actor, ActorKind, Article, ArticleAnalysis, Mention, Role, Source
 
-ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "demonym"}
+"""spaCy labels → kinds. Demonyms ("Ukrainian") vote against a name being an actor at all."""
 MEDIA_CUE_VOTES = 2
 OWNER_VOTES = 3
 """A name that owns a role ("director at X") is an institution: people do not employ people."""
@@ -203,14 +204,18 @@ def _build(
     kinds: dict[str, ActorKind] = {}
     names: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
+    dropped: set[str] = set()
     for root, keys in sorted(members.items(), key=lambda item: first_seen[item[1][0]]):
         group_forms = Counter()
         for key in keys:
             group_forms.update(forms[key])
         kind = _gazetteer_kind(group_forms, facts) or _vote(keys, votes)
+        if kind == "demonym":
+            dropped.add(root)
+            continue
         name = _display_name(keys, group_forms, first_seen, kind, facts)
         ids[root] = _unique_slug(name, kind, set(ids.values()))
-        kinds[root], names[root] = kind, name
+        kinds[root], names[root] = kind, name  # type: ignore[assignment]
         aliases[root] = sorted({f for f in group_forms if f != name}, key=str.casefold)
     by_mention: dict[tuple[str, int, int], str] = {}
     sources: dict[str, list[Source]] = defaultdict(list)
@@ -218,12 +223,14 @@ def _build(
     spans: dict[Source, list[tuple[int, int, str]]] = defaultdict(list)
     for occ in occurrences:
         root = groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts))
+        if root in dropped:
+            continue
         by_mention[(occ.source.article, occ.source.paragraph, occ.mention.start)] = ids[root]
         spans[occ.source].append((occ.mention.start, occ.mention.end, ids[root]))
         counts[root] += 1
         if not sources[root] or sources[root][-1] != occ.source:
             sources[root].append(occ.source)
-    by_name = {key: ids[groups.find(key)] for key in forms}
+    by_name = {key: ids[groups.find(key)] for key in forms if groups.find(key) not in dropped}
     for root, name in names.items():
         by_name.setdefault(name_key(name), ids[root])
         for alias in aliases[root]:
@@ -246,12 +253,15 @@ def _build(
     return ActorIndex(actors, by_mention, by_name, {ids[r]: k for r, k in kinds.items()}, dict(spans))
 
 
-def _vote(keys: list[str], votes: dict[str, Counter[str]]) -> ActorKind:
+def _vote(keys: list[str], votes: dict[str, Counter[str]]) -> str:
+    """The kind most mentions vote for; "demonym" when adjective uses outnumber all the rest."""
     total: Counter[str] = Counter()
     for key in keys:
         total.update(votes[key])
+    if total["demonym"] > sum(n for kind, n in total.items() if kind != "demonym"):
+        return "demonym"
     preference = ("media", "person", "country", "organization", "place")
-    return max(preference, key=lambda kind: (total[kind], -preference.index(kind)))  # type: ignore[return-value]
+    return max(preference, key=lambda kind: (total[kind], -preference.index(kind)))
 
 
 def _display_name(
@@ -289,7 +299,9 @@ def _roles(
     for occ in occurrences:
         if not occ.mention.title:
             continue
-        actor = ids[groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts))]
+        actor = ids.get(groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts)))
+        if actor is None:
+            continue
         title = occ.mention.title
         of = normalize_name(occ.mention.title_of, facts) if occ.mention.title_of else None
         key = (re.sub(r"[\s-]+", " ", title.casefold()), name_key(of) if of else "")
