@@ -6,6 +6,7 @@ article is never parsed twice and a new model or extraction rule never reuses st
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -26,6 +27,8 @@ from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
 EXTRACT_VERSION = "2"
 """Bump when what `analyse` produces changes, so cached results are recomputed."""
 
+PIECE_CHARS = 20_000
+"""Longer paragraphs are parsed in pieces: spaCy's memory grows with the length of one text."""
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "DATE", "TIME"})
 SPEECH_LEMMAS = frozenset(
     "say state add tell remark note stress emphasise emphasize declare insist warn claim write ask explain "
@@ -93,24 +96,44 @@ def analyse(
     """Parse every heading and text paragraph with `nlp.pipe`, yielding one analysis per article in order."""
     facts = knowledge()
     items = [
-        (p.text, (i, p.n))
+        (piece, (i, p.n, offset))
         for i, article in enumerate(articles)
         for p in article.paragraphs
         if p.kind != "credit"
+        for offset, piece in pieces(p.text)
     ]
-    docs: Iterable[tuple[Doc, tuple[int, int]]] = nlp.pipe(items, as_tuples=True, batch_size=64, n_process=n_process)
+    docs: Iterable[tuple[Doc, tuple[int, int, int]]] = nlp.pipe(items, as_tuples=True, batch_size=64, n_process=n_process)
     if progress:
         docs = progress(docs, len(items))
     current, sentences, last_person = -1, [], None
-    for doc, (index, number) in docs:
+    for doc, (index, number, offset) in docs:
         if index != current:
             if current >= 0:
                 yield ArticleAnalysis(articles[current].id, tuple(sentences))
             current, sentences, last_person = index, [], None
         paragraph_sentences, last_person = analyse_paragraph(doc, number, facts, last_person)
-        sentences.extend(paragraph_sentences)
+        sentences.extend(_shifted(s, offset) for s in paragraph_sentences)
     if current >= 0:
         yield ArticleAnalysis(articles[current].id, tuple(sentences))
+
+
+def pieces(text: str, limit: int = PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """`text` in pieces of at most `limit` characters, cut after a sentence where one ends, with their offsets."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        cut = cut + 2 if cut > limit // 2 else (window.rfind(" ") + 1 or limit)
+        yield start, text[start : start + cut]
+        start += cut
+    yield start, text[start:]
+
+
+def _shifted(sentence: Sentence, offset: int) -> Sentence:
+    if offset == 0:
+        return sentence
+    mentions = tuple(dataclasses.replace(m, start=m.start + offset, end=m.end + offset) for m in sentence.mentions)
+    return dataclasses.replace(sentence, start=sentence.start + offset, end=sentence.end + offset, mentions=mentions)
 
 
 def analyse_paragraph(
@@ -371,8 +394,10 @@ def _read_cache(cache_dir: Path, key: str) -> ArticleAnalysis | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return _analysis_from_dict(data)
-    except (ValueError, KeyError, TypeError) as error:
+        if data.get("version") != EXTRACT_VERSION:
+            raise ValueError(f"it was written by extractor version {data.get('version')!r}")
+        return _analysis_from_dict(data["analysis"])
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as error:
         log.info("Cache entry %s is unreadable (%s); recomputing it", path, error)
         return None
 
@@ -381,9 +406,13 @@ def _write_cache(cache_dir: Path, key: str, analysis: ArticleAnalysis) -> None:
     path = _cache_path(cache_dir, key)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(asdict(analysis), f, ensure_ascii=False)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"version": EXTRACT_VERSION, "analysis": asdict(analysis)}, f, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _analysis_from_dict(data: dict) -> ArticleAnalysis:

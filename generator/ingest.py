@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -26,20 +27,33 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CREDIT = re.compile(r"^(image|photo|picture)\s*(credit)?\s*:", re.IGNORECASE)
 FINAL_PUNCTUATION = tuple(".!?;:,\"'”’)…")
 HEADING_MAX_WORDS = 20
+BINARY_PROBE = 8192
+FUTURE_MARGIN_DAYS = 7
+"""An article dated more than this after the build is reported: news is not published ahead."""
 TITLE_MAX_CHARS = 90
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“‘A-Z0-9])")
 
 
-def read_articles(folder: Path) -> tuple[list[Article], list[Problem]]:
-    """Every article of `folder` (searched recursively), sorted by date then file, and the problems met."""
+def read_articles(folder: Path, today: dt.date | None = None) -> tuple[list[Article], list[Problem]]:
+    """Every article of `folder` (searched recursively), sorted by date then file, and the problems met.
+
+    `today` is the build's date, against which a date far in the future is reported."""
     articles: list[Article] = []
     problems: list[Problem] = []
     taken: set[str] = set()
+    seen: dict[str, str] = {}
     for path in _candidate_files(folder, problems):
         rel = path.relative_to(folder).as_posix()
         article = read_article(path, rel, problems)
         if article is None:
             continue
+        digest = _text_hash(article)
+        if digest in seen:
+            problems.append(Problem(rel, None, f"has the same text as {seen[digest]}; skipped"))
+            continue
+        seen[digest] = rel
+        if today is not None and (article.date - today).days > FUTURE_MARGIN_DAYS:
+            problems.append(Problem(rel, 1, f"date {article.date} is in the future; read as given"))
         article_id = _unique_id(rel, taken)
         taken.add(article_id)
         articles.append(dataclasses.replace(article, id=article_id))
@@ -54,6 +68,9 @@ def read_article(path: Path, rel: str, problems: list[Problem]) -> Article | Non
         raw = path.read_bytes()
     except OSError as error:
         problems.append(Problem(rel, None, f"cannot be read ({error.strerror}); skipped"))
+        return None
+    if b"\0" in raw[:BINARY_PROBE]:
+        problems.append(Problem(rel, None, "is a binary file, not text; skipped"))
         return None
     text = _decode(raw, rel, problems)
     if text is None:
@@ -156,16 +173,37 @@ def content_hash(article: Article) -> str:
 
 
 def _candidate_files(folder: Path, problems: list[Problem]) -> list[Path]:
+    """Article files under `folder`, never following a link out of it; hidden files and folders are passed over."""
+    root = folder.resolve()
     found = []
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts) or path.is_dir():
-            continue
-        if path.suffix.lower() in ARTICLE_SUFFIXES:
-            found.append(path)
-        else:
-            problems.append(Problem(rel.as_posix(), None, "not an article (expected .txt or .md); skipped"))
-    return found
+    for directory, folders, names in os.walk(folder):
+        here = Path(directory)
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and _folder_ok(here / f, folder, problems))
+        for name in sorted(names):
+            path = here / name
+            rel = path.relative_to(folder).as_posix()
+            if name.startswith("."):
+                continue
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(Problem(rel, None, "is a link to a file outside the articles folder; skipped"))
+            elif path.suffix.lower() not in ARTICLE_SUFFIXES:
+                problems.append(Problem(rel, None, "not an article (expected .txt or .md); skipped"))
+            elif not path.is_file():
+                problems.append(Problem(rel, None, "is not a regular file; skipped"))
+            else:
+                found.append(path)
+    return sorted(found)
+
+
+def _folder_ok(path: Path, folder: Path, problems: list[Problem]) -> bool:
+    if path.is_symlink():
+        problems.append(Problem(path.relative_to(folder).as_posix(), None, "is a link to a folder; not followed"))
+        return False
+    return True
+
+
+def _text_hash(article: Article) -> str:
+    return hashlib.sha256("\n\n".join(p.text for p in article.paragraphs).encode()).hexdigest()
 
 
 def _decode(raw: bytes, rel: str, problems: list[Problem]) -> str | None:

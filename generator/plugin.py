@@ -10,6 +10,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from . import assets_dir
 from .config import BriefingConfig
@@ -58,6 +59,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         shown = _shown_path(Path(self.config.articles_dir), base)
         for problem in self.build.problems:
             log.warning("%s/%s", shown, problem)
+        for note in self.build.notes:
+            log.info("%s/%s", shown, note)
         for uri, markdown in self.build.pages.items():
             if files.get_file_from_path(uri) is not None:
                 log.info("%s in docs_dir is replaced by the generated page", uri)
@@ -67,6 +70,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         for uri, name in ((STYLESHEET, "briefing.css"), (IFRAME_SHIM, "iframe-worker-shim.js")):
             files.append(File.generated(config, uri, abs_src_path=str(assets_dir() / name)))
         return files
+
+    def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.build is not None:
+            page.update_date = self.build.updated
+        return page
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder) -> LiveReloadServer:
         if self.config.enabled:

@@ -7,6 +7,7 @@ Article text is data: every value a template prints is escaped for Markdown and 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
 import re
 from collections import defaultdict
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 from markupsafe import Markup
 
 from . import __version__, templates_dir
@@ -37,6 +39,16 @@ def escape_markdown(text: object) -> str:
     if isinstance(text, Markup):
         return str(text)
     return _escape_line_start(_escape_inline(str(text)).strip())
+
+
+def front_matter(title: str, boost: float | None = None) -> Markup:
+    """YAML front matter that sets the page's title, HTML-escaped: Material prints `page.meta.title` unescaped
+    into <title> and the header, while the title MkDocs takes from the H1 reaches <title> unescaped by striptags."""
+    meta: dict[str, object] = {"title": html.escape(" ".join(title.split()), quote=False)}
+    if boost is not None:
+        meta["search"] = {"boost": boost}
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
+    return Markup(f"---\n{dumped}---\n")
 
 
 def _escape_inline(text: str) -> str:
@@ -71,6 +83,7 @@ def make_environment(override: Path | None = None) -> jinja2.Environment:
     env.filters["when"] = format_when
     env.filters["day"] = format_day
     env.filters["count"] = count
+    env.globals["front_matter"] = front_matter
     return env
 
 

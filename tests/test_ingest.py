@@ -93,7 +93,7 @@ def test_folder_reading(tmp_path: Path) -> None:
 
 def test_ids_are_unique_and_stable(tmp_path: Path) -> None:
     for name in ("a b.txt", "a-b.txt", "index.txt"):
-        (tmp_path / name).write_text(" date 2022-01-01 Text.", encoding="utf-8")
+        (tmp_path / name).write_text(f" date 2022-01-01 Text of {name}.", encoding="utf-8")
     ids = sorted(a.id for a in read_articles(tmp_path)[0])
     assert len(set(ids)) == 3 and "index" not in ids and "a-b" in ids
 
