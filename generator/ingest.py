@@ -183,6 +183,8 @@ def _candidate_files(folder: Path, problems: list[Problem]) -> list[Path]:
             path = here / name
             rel = path.relative_to(folder).as_posix()
             if name.startswith("."):
+                if path.suffix.lower() in ARTICLE_SUFFIXES:
+                    problems.append(Problem(rel, None, "is a hidden file; skipped (rename it without the leading dot)"))
                 continue
             if path.is_symlink() and not path.resolve().is_relative_to(root):
                 problems.append(Problem(rel, None, "is a link to a file outside the articles folder; skipped"))

@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 from . import assets_dir
 from .config import BriefingConfig
 from .pipeline import Build, build_briefing
+from .render import alias_slugs, redirect_html
 
 log = get_plugin_logger("briefing")
 
@@ -88,6 +89,14 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return
         site = Path(config.site_dir)
         (site / "briefing.json").write_text(self.build.json, encoding="utf-8")
+        for slug, actor_id in alias_slugs(self.build.briefing).items():
+            if config.use_directory_urls:
+                path, target = site / "actors" / slug / "index.html", f"../{actor_id}/"
+            else:
+                path, target = site / "actors" / f"{slug}.html", f"{actor_id}.html"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(redirect_html(target), encoding="utf-8")
         (site / "briefing.schema.json").write_bytes((assets_dir() / "briefing.schema.json").read_bytes())
 
 

@@ -7,6 +7,7 @@ Article text is data: every value a template prints is escaped for Markdown and 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import posixpath
 import re
@@ -18,12 +19,15 @@ from pathlib import Path
 import jinja2
 import yaml
 from markupsafe import Markup
+from slugify import slugify
 
 from . import __version__, templates_dir
 from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Source, TimeRef
 
 HOME, ACTORS, CHRONOLOGY, ARTICLES = "index.md", "actors/index.md", "chronology.md", "articles/index.md"
 TOP_ACTORS = 15
+SOURCE_LINKS = 12
+"""Source links shown for one statement or one article on an actor page; the rest are counted."""
 LATEST_EVENTS = 10
 KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
 
@@ -31,6 +35,8 @@ _ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#+="}
 _ALWAYS.update({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
 _LINE_START = re.compile(r"^(\s*)(?:([-+=:!?%])|(\d+)([.)]))")
+SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~!$&'*+,;=:@%/?#-]*)?")
+"""Addresses made into links: http(s), no spaces, quotes, brackets or parentheses."""
 _SHORTCODE = re.compile(r":(?=[\w+-])")
 
 
@@ -49,6 +55,11 @@ def front_matter(title: str, boost: float | None = None) -> Markup:
         meta["search"] = {"boost": boost}
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
     return Markup(f"---\n{dumped}---\n")
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(path: str, directory: str) -> str:
+    return posixpath.relpath(path, directory or ".")
 
 
 def _escape_inline(text: str) -> str:
@@ -99,11 +110,17 @@ class Pages:
     def url(self, target: str) -> Markup:
         """Relative link from this page to the page `target` (a src_uri, optionally with #anchor)."""
         path, _, anchor = target.partition("#")
-        relative = posixpath.relpath(path, posixpath.dirname(self.uri) or ".") if path else ""
+        relative = _relative(path, posixpath.dirname(self.uri)) if path else ""
         return Markup(relative + (f"#{anchor}" if anchor else ""))
 
     def link(self, text: object, target: str) -> Markup:
         return Markup(f"[{escape_markdown(text)}]({self.url(target)})")
+
+    def external(self, text: object, url: str | None) -> Markup:
+        """A link to a web address given in front matter; only plain http(s) addresses become links."""
+        if url and SAFE_URL.fullmatch(url):
+            return Markup(f"[{escape_markdown(text)}](<{url}>)")
+        return Markup(escape_markdown(url or ""))
 
     def actor(self, actor_id: str | None) -> Markup:
         if actor_id is None or actor_id not in self.actors:
@@ -123,18 +140,22 @@ class Pages:
     def source_of(self, article: Article, paragraph: Paragraph) -> Source:
         return Source(article.id, paragraph.n)
 
-    def sources(self, sources: Iterable[Source]) -> Markup:
-        return Markup(" · ".join(self.source(s) for s in sources))
+    def sources(self, sources: tuple[Source, ...] | list[Source], limit: int = SOURCE_LINKS) -> Markup:
+        """Links to the first `limit` sources; the rest are counted (briefing.json lists them all)."""
+        shown = " · ".join(self.source(s) for s in sources[:limit])
+        more = len(sources) - limit
+        return Markup(shown + (f" · and {more} more" if more > 0 else ""))
 
     def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
         """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page."""
         article = self.articles[source.article]
         text = article.paragraphs[source.paragraph - 1].text
         start, end = span or (0, len(text))
-        parts, cursor = [], start
+        parts, cursor, linked = [], start, set()
         for m_start, m_end, actor_id in self.briefing.mention_spans.get(source, ()):
-            if m_start < start or m_end > end:
+            if m_start < start or m_end > end or actor_id in linked:
                 continue
+            linked.add(actor_id)
             parts.append(_escape_inline(text[cursor:m_start]))
             parts.append(str(self.link(text[m_start:m_end], f"actors/{actor_id}.md")))
             cursor = m_end
@@ -266,6 +287,31 @@ def _group_sources(sources: tuple[Source, ...]) -> list[tuple[str, list[int]]]:
     for source in sources:
         grouped.setdefault(source.article, []).append(source.paragraph)
     return list(grouped.items())
+
+
+def alias_slugs(briefing: Briefing) -> dict[str, str]:
+    """Page slugs of every other form of an actor's name → the actor's id.
+
+    Which form names an actor can change when articles are added; a redirect at each form's slug keeps
+    the links and bookmarks made to an earlier build working."""
+    ids = {a.id for a in briefing.actors}
+    found: dict[str, str] = {}
+    for actor in sorted(briefing.actors, key=lambda a: a.id):
+        for form in (actor.name, *actor.aliases):
+            slug = slugify(form, max_length=80, word_boundary=True)
+            if slug and slug not in ids and slug not in found and slug not in ("index", "network"):
+                found[slug] = actor.id
+    return dict(sorted(found.items()))
+
+
+def redirect_html(target: str) -> str:
+    """A page that sends the reader on to `target` (a relative URL)."""
+    url = html.escape(target, quote=True)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved</title>\n'
+        f'<link rel="canonical" href="{url}"><meta http-equiv="refresh" content="0; url={url}">\n'
+        f'</head><body><p>This page is now <a href="{url}">{url}</a>.</p></body></html>\n'
+    )
 
 
 def briefing_json(briefing: Briefing) -> dict:
