@@ -86,6 +86,7 @@ def test_folder_reading(tmp_path: Path) -> None:
     assert [p.kind for p in articles[0].paragraphs] == ["heading", "text"]
     assert [p.text for p in articles[1].paragraphs] == ["Second by date.", "More."]
     assert [str(p) for p in problems] == [
+        ".hidden.txt: is a hidden file; skipped (rename it without the leading dot)",
         "bad.txt:1: is not UTF-8 text (byte 0xe9 at offset 20); skipped",
         "notes.pdf: not an article (expected .txt or .md); skipped",
     ]
