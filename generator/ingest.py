@@ -28,6 +28,8 @@ CREDIT = re.compile(r"^(image|photo|picture)\s*(credit)?\s*:", re.IGNORECASE)
 FINAL_PUNCTUATION = tuple(".!?;:,\"'”’)…")
 HEADING_MAX_WORDS = 20
 BINARY_PROBE = 8192
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Invisible control characters are dropped: HTML cannot show them and Markdown uses \x02/\x03 as markers."""
 FUTURE_MARGIN_DAYS = 7
 """An article dated more than this after the build is reported: news is not published ahead."""
 TITLE_MAX_CHARS = 90
@@ -75,7 +77,7 @@ def read_article(path: Path, rel: str, problems: list[Problem]) -> Article | Non
     text = _decode(raw, rel, problems)
     if text is None:
         return None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if path.suffix.lower() == ".md":
         return parse_markdown(text, rel, problems)
     return parse_seed(text, rel, problems)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -57,15 +59,74 @@ def seeds_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-@pytest.fixture(scope="session")
-def served_site(seeds_site: Path) -> Iterator[str]:
-    """The built seeds site over HTTP on 127.0.0.1; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(seeds_site))
+def serve(site: Path) -> Iterator[str]:
+    """`site` over HTTP on 127.0.0.1; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_site(seeds_site: Path) -> Iterator[str]:
+    yield from serve(seeds_site)
+
+
+HOSTILE = Path(__file__).parent / "hostile"
+SECRET = "This secret sentence lives outside the articles folder."
+BIG_LAST = "The last sentence of the big article names Harbourtown."
+
+
+def big_article() -> str:
+    """About 5 MB: many ordinary paragraphs and one paragraph far longer than the model takes at once."""
+    sentences = [
+        f"Delegate {name} met the council of {town} on Monday and promised {n} new bridges."
+        for n, (name, town) in enumerate(
+            [("Maren Holt", "Eastport"), ("Oskar Brandt", "Westvale"), ("Lina Dorsey", "Northam")] * 400
+        )
+    ]
+    paragraph = " ".join(sentences[:12])
+    body = "\n\n".join([paragraph] * 4800) + "\n\n" + " ".join(sentences) * 3 + "\n\n" + BIG_LAST + "\n"
+    return " date 2024-03-20 " + body
+
+
+@pytest.fixture(scope="session")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("hostile")
+    folder = base / "articles"
+    shutil.copytree(HOSTILE, folder)
+    (base / "outside.txt").write_text(f" date 2024-01-01 {SECRET}", encoding="utf-8")
+    (folder / "link-out.txt").symlink_to(base / "outside.txt")
+    (folder / "linked-folder").symlink_to(base)
+    (folder / "big.txt").write_text(big_article(), encoding="utf-8")
+    (folder / "front-matter.md").write_text(
+        '---\ndate: 2024-03-21\ntitle: "Front </title><script>alert(6)</script> matter"\nsource: "<b>Wire</b>"\n'
+        "url: https://news.example/story_1?id=2\n---\nA Markdown article from Harbourtown.\n",
+        encoding="utf-8",
+    )
+    assert len((folder / "big.txt").read_bytes()) > 5_000_000
+    return folder
+
+
+@dataclass(frozen=True)
+class Built:
+    """A real build of the hostile corpus (tests/hostile/ and the files made around it at test time)."""
+
+    site: Path
+    result: subprocess.CompletedProcess
+    cache: Path
+    """The extraction cache of the build: later builds reuse it, so the 5 MB article is parsed once."""
+
+
+@pytest.fixture(scope="session")
+def hostile_site(hostile_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    site = tmp_path_factory.mktemp("hostile-site") / "site"
+    cache = tmp_path_factory.mktemp("hostile-cache")
+    result = mkdocs_build(site, hostile_folder, cache, strict=False)
+    assert result.returncode == 0, result.stderr
+    return Built(site, result, cache)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

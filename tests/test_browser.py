@@ -10,6 +10,8 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from .conftest import serve
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
@@ -94,3 +96,39 @@ def test_every_internal_link_resolves(page: Page, served_site: str) -> None:
         assert base in ids or page.goto(base).ok, f"{origin} → {target}"
         if anchor and base in ids:
             assert anchor in ids[base], f"{origin} → {target}: no such anchor"
+
+
+@pytest.fixture(scope="module")
+def served_hostile(hostile_site) -> Iterator[str]:
+    yield from serve(hostile_site.site)
+
+
+def test_hostile_site_runs_no_script_from_articles(browser: Browser, served_hostile: str, hostile_site) -> None:
+    """Every page of the hostile site, and search results for its hostile words: no dialog, nothing fetched
+    from elsewhere, titles shown as written."""
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    outside: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith(served_hostile) else outside.append(r.url))
+    site = hostile_site.site
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.name != "big.html")
+    for path in pages:
+        page.goto(served_hostile + path)
+    page.goto(served_hostile + "articles/script.html")
+    assert page.title() == 'Officials in Varnholt said <script>alert("lead")</script> was found on Monday - Briefing'
+    page.goto(served_hostile + "articles/front-matter.html")
+    assert page.title() == "Front </title><script>alert(6)</script> matter - Briefing"
+    for term in ("alert", "script", "onerror", "javascript", "iframe", "Varnholt"):
+        page.locator("label.md-search__icon, .md-search__input").first.click()
+        box = page.locator("input.md-search__input")
+        box.fill("")
+        box.press_sequentially(term, delay=20)
+        page.locator(".md-search-result__meta").wait_for()
+        page.wait_for_timeout(300)
+        page.keyboard.press("Escape")
+    page.wait_for_timeout(500)
+    context.close()
+    assert len(pages) > 30
+    assert dialogs == [] and outside == []

@@ -11,17 +11,12 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, mkdocs_build
-
-HOSTILE = Path(__file__).parent / "hostile"
-SECRET = "This secret sentence lives outside the articles folder."
-BIG_LAST = "The last sentence of the big article names Harbourtown."
+from .conftest import BIG_LAST, ROOT, SECRET, mkdocs_build
 
 EXPECTED_WARNINGS = [
     "baddate.txt:1: date '14/03/2024' is not of the form YYYY-MM-DD; skipped",
@@ -40,59 +35,8 @@ READ_AS_IS = ["bom", "crlf", "cr", "nextline", "trailing", "big", "noentities", 
               "name-with-spaces", "quote-s-name", "ellenika-nea", "future", "front-matter"]
 
 
-def big_article() -> str:
-    """About 5 MB: many ordinary paragraphs and one paragraph far longer than the model takes at once."""
-    sentences = [
-        f"Delegate {name} met the council of {town} on Monday and promised {n} new bridges."
-        for n, (name, town) in enumerate(
-            [("Maren Holt", "Eastport"), ("Oskar Brandt", "Westvale"), ("Lina Dorsey", "Northam")] * 400
-        )
-    ]
-    paragraph = " ".join(sentences[:12])
-    body = "\n\n".join([paragraph] * 4800) + "\n\n" + " ".join(sentences) * 3 + "\n\n" + BIG_LAST + "\n"
-    return " date 2024-03-20 " + body
-
-
-@pytest.fixture(scope="module")
-def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("hostile")
-    folder = base / "articles"
-    shutil.copytree(HOSTILE, folder)
-    (base / "outside.txt").write_text(f" date 2024-01-01 {SECRET}", encoding="utf-8")
-    (folder / "link-out.txt").symlink_to(base / "outside.txt")
-    (folder / "linked-folder").symlink_to(base)
-    (folder / "big.txt").write_text(big_article(), encoding="utf-8")
-    (folder / "front-matter.md").write_text(
-        '---\ndate: 2024-03-21\ntitle: "Front </title><script>alert(6)</script> matter"\nsource: "<b>Wire</b>"\n'
-        "url: https://news.example/story_1?id=2\n---\nA Markdown article from Harbourtown.\n",
-        encoding="utf-8",
-    )
-    assert len((folder / "big.txt").read_bytes()) > 5_000_000
-    return folder
-
-
-@dataclass(frozen=True)
-class Built:
-    site: Path
-    result: subprocess.CompletedProcess
-    cache: Path
-    """The extraction cache of the build: later builds reuse it, so the 5 MB article is parsed once."""
-
-    def __iter__(self):
-        return iter((self.site, self.result))
-
-
-@pytest.fixture(scope="module")
-def hostile_site(hostile_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
-    site = tmp_path_factory.mktemp("hostile-site") / "site"
-    cache = tmp_path_factory.mktemp("hostile-cache")
-    result = mkdocs_build(site, hostile_folder, cache, strict=False)
-    assert result.returncode == 0, result.stderr
-    return Built(site, result, cache)
-
-
 def test_every_bad_file_is_named_once(hostile_site, hostile_folder: Path) -> None:
-    _, result = hostile_site
+    result = hostile_site.result
     warnings = [line for line in result.stderr.splitlines() if line.startswith("WARNING")]
     assert warnings == [f"WARNING -  briefing: {hostile_folder}/{message}" for message in EXPECTED_WARNINGS]
     assert f"INFO    -  briefing: {hostile_folder}/noentities.txt: no names found in it; built without actor links" in result.stderr
@@ -105,7 +49,7 @@ def test_strict_build_fails_on_them(hostile_folder: Path, tmp_path: Path, hostil
 
 
 def test_ordinary_variations_are_read(hostile_site) -> None:
-    site, _ = hostile_site
+    site = hostile_site.site
     pages = {p.stem for p in (site / "articles").glob("*.html")}
     assert set(READ_AS_IS) <= pages
     assert "Second paragraph in Madrid." in text_of(site / "articles" / "crlf.html")
@@ -115,7 +59,7 @@ def test_ordinary_variations_are_read(hostile_site) -> None:
 
 
 def test_reserved_and_odd_names_get_their_own_pages(hostile_site) -> None:
-    site, _ = hostile_site
+    site = hostile_site.site
     assert text_of(site / "articles" / "index.html").startswith("Articles")
     index_article = [p for p in (site / "articles").glob("index-*.html")]
     assert len(index_article) == 1 and "An article named index" in text_of(index_article[0])
@@ -124,7 +68,7 @@ def test_reserved_and_odd_names_get_their_own_pages(hostile_site) -> None:
 
 
 def test_nothing_from_outside_the_folder_is_read(hostile_site) -> None:
-    site, _ = hostile_site
+    site = hostile_site.site
     for path in site.rglob("*"):
         if path.is_file() and path.suffix in (".html", ".json", ".js", ".xml"):
             assert SECRET not in path.read_text(encoding="utf-8", errors="replace"), path
@@ -167,7 +111,7 @@ def text_of(page: Path) -> str:
 
 
 def test_no_markup_from_article_text_reaches_a_page(hostile_site) -> None:
-    site, _ = hostile_site
+    site = hostile_site.site
     pages = list((site / "articles").glob("*.html")) + list((site / "actors").glob("*.html"))
     assert len(pages) > 20
     for page in pages:
@@ -182,7 +126,7 @@ def test_no_markup_from_article_text_reaches_a_page(hostile_site) -> None:
 
 
 def test_hostile_text_is_shown_as_written(hostile_site) -> None:
-    site, _ = hostile_site
+    site = hostile_site.site
     script = text_of(site / "articles" / "script.html")
     assert 'said <script>alert("lead")</script> was found on Monday.' in script
     assert '<img src=x onerror="alert(1)"> and <iframe src="https://example.org/frame"></iframe>' in script
@@ -200,7 +144,7 @@ def test_hostile_text_is_shown_as_written(hostile_site) -> None:
 
 def test_same_input_same_site(hostile_site, hostile_folder: Path, tmp_path: Path) -> None:
     """A second build, from the first one's cache, is byte for byte the first one's site."""
-    site, _ = hostile_site
+    site = hostile_site.site
     again = tmp_path / "again"
     result = mkdocs_build(again, hostile_folder, hostile_site.cache, strict=False)
     assert result.returncode == 0, result.stderr
