@@ -42,7 +42,8 @@ CONNECTORS = frozenset({"of", "for", "and", "in", "the", "on", "de", "du", "des"
 PRONOUNS = frozenset({"he", "she"})
 FUTURE_AUXILIARIES = frozenset({"will", "would", "shall", "'ll", "wo"})
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("mkdocs.plugins.briefing")
+"""MkDocs shows this logger's records (and counts its warnings in strict mode)."""
 
 
 def load_model(name: str) -> Language:
@@ -398,7 +399,7 @@ def _read_cache(cache_dir: Path, key: str) -> ArticleAnalysis | None:
             raise ValueError(f"it was written by extractor version {data.get('version')!r}")
         return _analysis_from_dict(data["analysis"])
     except (ValueError, KeyError, TypeError, AttributeError, OSError) as error:
-        log.info("Cache entry %s is unreadable (%s); recomputing it", path, error)
+        log.info("briefing: cache entry %s is unreadable (%s); recomputing it", path, error)
         return None
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.extract import extract
+from generator.extract import EXTRACT_VERSION, extract
 from generator.ingest import read_articles
 
 from .conftest import MODEL, ROOT, SEEDS, mkdocs_build
@@ -114,11 +114,23 @@ def test_unchanged_articles_are_not_parsed_again(tmp_path: Path, nlp) -> None:
     assert len(list(tmp_path.rglob("*.json"))) == len(articles) + 1
 
 
-def test_a_corrupt_cache_entry_is_recomputed(tmp_path: Path, nlp) -> None:
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (lambda text: text[:100], "Unterminated string"),
+        (lambda text: text.replace(f'"version": "{EXTRACT_VERSION}"', '"version": "0"'), "written by extractor version '0'"),
+        (lambda text: "[]", "'list' object has no attribute 'get'"),
+    ],
+)
+def test_a_damaged_cache_entry_is_reported_and_recomputed(tmp_path: Path, nlp, caplog, damage, reason: str) -> None:
     articles, _ = read_articles(SEEDS)
     first = extract(articles, lambda: nlp, tmp_path, MODEL)
     victim = sorted(tmp_path.rglob("*.json"))[0]
-    victim.write_text(victim.read_text(encoding="utf-8")[:100], encoding="utf-8")
+    victim.write_text(damage(victim.read_text(encoding="utf-8")), encoding="utf-8")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.briefing"):
+        assert extract(articles, lambda: nlp, tmp_path, MODEL) == first
+    (record,) = caplog.records
+    assert record.getMessage().startswith(f"briefing: cache entry {victim} is unreadable (") and reason in record.getMessage()
     assert extract(articles, lambda: nlp, tmp_path, MODEL) == first
 
 
