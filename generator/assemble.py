@@ -6,7 +6,9 @@ runs after every article has been read and resolved, before any page is written.
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -17,8 +19,10 @@ from rapidfuzz import fuzz
 from .model import Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sentence, Source, TimeRef
 from .resolve import ActorIndex, reported_on, resolve_date
 
-SAME_EVENT = 90
-"""rapidfuzz token-set similarity above which two statements on one date are one event."""
+SAME_EVENT = 85
+"""rapidfuzz token-sort similarity from which two statements of compatible dates are one event."""
+REPORT_LAG_DAYS = 31
+"""An undated statement may report something that happened up to this long before the article."""
 SAME_QUOTE = 90
 QUOTE_MARKS = re.compile(r"[\"“”]")
 
@@ -77,11 +81,13 @@ def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[s
 
 
 def _when(sentence: Sentence, article: Article) -> TimeRef | None:
-    for mention in sentence.mentions:
-        if mention.label in ("DATE", "TIME"):
-            found = resolve_date(mention.text, article.date, mention.future)
-            if found:
-                return found
+    """The date of the statement: a date on its main verb first ("X said on Friday that Y will meet on Monday"
+    is Friday), else the first date that resolves."""
+    dates = [m for m in sentence.mentions if m.label in ("DATE", "TIME")]
+    for mention in sorted(dates, key=lambda m: not m.main):
+        found = resolve_date(mention.text, article.date, mention.future)
+        if found:
+            return found
     return None
 
 
@@ -98,22 +104,79 @@ def _quotes(sentence: Sentence, source: Source, index: ActorIndex) -> Iterable[Q
 
 
 def _merge_events(events: list[Event]) -> list[Event]:
-    """One event per statement and date, citing every article that reports it."""
+    """One event per statement, citing every article that reports it, dated with the most precise date.
+
+    Two statements are one event when their wording is close and their dates can be the same time ("on
+    Friday" in one article, "last week" in the next). Candidates are found through an index by month and
+    actor, not by comparing all pairs."""
     merged: list[Event] = []
-    by_date: dict[str, list[int]] = defaultdict(list)
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for event in events:
-        match = next(
-            (i for i in by_date[event.when.value] if fuzz.token_set_ratio(merged[i].text, event.text) >= SAME_EVENT),
-            None,
-        )
+        match = next((i for i in _candidates(event, index) if _same_event(merged[i], event)), None)
         if match is None:
-            by_date[event.when.value].append(len(merged))
+            match = len(merged)
             merged.append(event)
-            continue
-        kept = merged[match]
-        merged[match] = dataclasses.replace(kept, actors=_union(kept.actors, event.actors), sources=kept.sources + event.sources)
+        else:
+            merged[match] = _combine(merged[match], event)
+        for key in _index_keys(merged[match]):
+            if match not in index[key]:
+                index[key].append(match)
     merged.sort(key=lambda e: (e.when.start, _precision_rank(e.when.precision), e.sources[0], e.id))
     return merged
+
+
+def _index_keys(event: Event) -> list[tuple[str, str]]:
+    first = event.when.start - dt.timedelta(days=REPORT_LAG_DAYS if event.reported else 0)
+    months = {f"{d:%Y-%m}" for d in (first, event.when.start, _end(event.when))}
+    if event.when.precision == "year":
+        months = {f"{event.when.start.year}-{m:02d}" for m in range(1, 13)}
+    return [(month, actor) for month in sorted(months) for actor in event.actors]
+
+
+def _candidates(event: Event, index: dict[tuple[str, str], list[int]]) -> list[int]:
+    """Earlier events sharing a month and one of the event's two least common actors."""
+    keys = _index_keys(event)
+    by_actor: dict[str, set[int]] = defaultdict(set)
+    for month, actor in keys:
+        by_actor[actor].update(index.get((month, actor), ()))
+    rare = sorted(by_actor, key=lambda a: (len(by_actor[a]), a))[:2]
+    return sorted(set().union(*(by_actor[a] for a in rare))) if rare else []
+
+
+def _same_event(a: Event, b: Event) -> bool:
+    return _compatible(a, b) and fuzz.token_sort_ratio(a.text, b.text) >= SAME_EVENT
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    """The two dates can be the same time; an undated report can be of anything shortly before it."""
+    a_start = a.when.start - dt.timedelta(days=REPORT_LAG_DAYS if a.reported else 0)
+    b_start = b.when.start - dt.timedelta(days=REPORT_LAG_DAYS if b.reported else 0)
+    return a_start <= _end(b.when) and b_start <= _end(a.when)
+
+
+def _end(when: TimeRef) -> dt.date:
+    if when.precision == "day":
+        return when.start
+    if when.precision == "week":
+        return when.start + dt.timedelta(days=6)
+    if when.precision == "month":
+        return dt.date(when.start.year, when.start.month, calendar.monthrange(when.start.year, when.start.month)[1])
+    return dt.date(when.start.year, 12, 31)
+
+
+def _combine(kept: Event, other: Event) -> Event:
+    """`kept` citing `other` too, with the more precise (then more certain) of their dates."""
+    better = (not other.reported and kept.reported) or (
+        other.reported == kept.reported
+        and (_precision_rank(other.when.precision), other.when.confidence) > (_precision_rank(kept.when.precision), kept.when.confidence)
+    )
+    return dataclasses.replace(
+        kept,
+        when=other.when if better else kept.when,
+        reported=other.reported if better else kept.reported,
+        actors=_union(kept.actors, other.actors),
+        sources=kept.sources + tuple(s for s in other.sources if s not in kept.sources),
+    )
 
 
 def _merge_quotes(quotes: list[Quote]) -> list[Quote]:

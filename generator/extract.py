@@ -24,7 +24,7 @@ from .ingest import content_hash
 from .knowledge import Knowledge, knowledge
 from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
 
-EXTRACT_VERSION = "2"
+EXTRACT_VERSION = "3"
 """Bump when what `analyse` produces changes, so cached results are recomputed."""
 
 PIECE_CHARS = 20_000
@@ -188,6 +188,7 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             acronym=acronym,
             media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
             future=ent.label_ in ("DATE", "TIME") and _future(ent.root),
+            main=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root) in (sent.root, *sent.root.conjuncts),
         )
     for start, end, acronym in expansions:
         if sent.start_char <= start < sent.end_char and not any(s <= start < e for s, e in seen):
@@ -195,10 +196,16 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             seen.add((start, end))
 
 
-def _future(token: Token) -> bool:
-    """The verb governing `token` is future or future-in-the-past ("will meet", "would reopen")."""
+def _verb_of(token: Token) -> Token:
+    """The verb (or the root) `token` depends on."""
     while token.pos_ not in ("VERB", "AUX") and token.head is not token:
         token = token.head
+    return token
+
+
+def _future(token: Token) -> bool:
+    """The verb governing `token` is future or future-in-the-past ("will meet", "would reopen")."""
+    token = _verb_of(token)
     return any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in token.children) or (
         token.lower_ in FUTURE_AUXILIARIES
     )

@@ -85,6 +85,8 @@ class Mention:
     """The sentence presents this name as an outlet ("as per X", "X reported")."""
     future: bool = False
     """For dates: the verb the date belongs to is in the future ("will meet on Monday", "would reopen in April")."""
+    main: bool = False
+    """For dates: it belongs to the sentence's main verb, so it dates the statement itself."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,11 @@ class Event:
     """True when the text gives no date and the event is placed on the article's date."""
     span: tuple[int, int] = (0, 0)
     """Character range of `text` in the paragraph of `sources[0]`."""
+
+    @property
+    def weight(self) -> int:
+        """How many distinct articles report the event."""
+        return len({s.article for s in self.sources})
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ TOP_ACTORS = 15
 SOURCE_LINKS = 12
 """Source links shown for one statement or one article on an actor page; the rest are counted."""
 LATEST_EVENTS = 10
+KEY_DATES = 5
 KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
 
 _ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#+="}
@@ -182,7 +183,13 @@ def render(briefing: Briefing, env: jinja2.Environment) -> dict[str, str]:
 
     rendered = dict(
         [
-            page(HOME, "home.md.j2", top_actors=briefing.actors[:TOP_ACTORS], latest=_latest(briefing.events)),
+            page(
+                HOME,
+                "home.md.j2",
+                top_actors=briefing.actors[:TOP_ACTORS],
+                latest=_latest(briefing.events),
+                key_dates=_key_dates(briefing.events),
+            ),
             page(ACTORS, "actors.md.j2", by_kind=_by_kind(briefing.actors), labels=KIND_LABELS),
             page(CHRONOLOGY, "chronology.md.j2", periods=_periods(briefing.events)),
             page(ARTICLES, "articles.md.j2", by_month=_by_month(briefing.articles)),
@@ -235,6 +242,20 @@ def format_when(when: TimeRef) -> str:
 def _latest(events: tuple[Event, ...]) -> list[Event]:
     dated = [e for e in events if not e.reported] or list(events)
     return sorted(dated, key=lambda e: (e.when.start, e.id), reverse=True)[:LATEST_EVENTS]
+
+
+def _key_dates(events: tuple[Event, ...]) -> list[tuple[TimeRef, int, list[Event]]]:
+    """The days the most reports are about, as a journalist's timeline picks its dates: (day, reports, events
+    most reported first). A day that only undated statements fall on is no key date."""
+    days: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        if event.when.precision == "day" and not event.reported:
+            days[event.when.value].append(event)
+    scored = sorted(days.values(), key=lambda group: (-sum(e.weight for e in group), group[0].when.start))[:KEY_DATES]
+    return [
+        (group[0].when, sum(e.weight for e in group), sorted(group, key=lambda e: -e.weight))
+        for group in sorted(scored, key=lambda group: group[0].when.start)
+    ]
 
 
 def _by_kind(actors: tuple[Actor, ...]) -> list[tuple[str, list[Actor]]]:
@@ -355,6 +376,7 @@ def briefing_json(briefing: Briefing) -> dict:
                 "expression": e.when.expression,
                 "reported": e.reported,
                 "text": e.text,
+                "weight": e.weight,
                 "actors": list(e.actors),
                 "sources": sources(e.sources),
             }
