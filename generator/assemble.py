@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from .model import Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sentence, Source, TimeRef
 from .resolve import ActorIndex, reported_on, resolve_date
+from .reuse import find_reuse
 
 SAME_EVENT = 85
 """rapidfuzz token-sort similarity from which two statements of compatible dates are one event."""
@@ -48,6 +49,7 @@ def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], inde
         quotes=tuple(_merge_quotes(quotes)),
         cooccurrence=_cooccurrence(index),
         mention_spans=_mention_spans(index),
+        reused=find_reuse(articles),
     )
 
 

@@ -192,6 +192,19 @@ class Quote:
 
 
 @dataclass(frozen=True)
+class Reuse:
+    """A paragraph that re-appears, nearly word for word, from an earlier article."""
+
+    source: Source
+    earlier: Source
+    """Where it was first published."""
+    similarity: float
+    """Percentage of the paragraph's words that stand, in order, in the earlier one."""
+    changes: tuple[tuple[str, str], ...]
+    """Word-level edits from the earlier text: (removed, added), either may be empty."""
+
+
+@dataclass(frozen=True)
 class Briefing:
     articles: tuple[Article, ...]
     actors: tuple[Actor, ...]
@@ -201,3 +214,5 @@ class Briefing:
     """For each actor id, the actors sharing a paragraph with it and how often, most first."""
     mention_spans: dict[Source, tuple[tuple[int, int, str], ...]] = field(default_factory=dict)
     """For each paragraph, the (start, end, actor id) spans to link on its article page."""
+    reused: dict[Source, Reuse] = field(default_factory=dict)
+    """Paragraphs re-used from an earlier article, by the later paragraph."""

@@ -22,10 +22,11 @@ from markupsafe import Markup
 from slugify import slugify
 
 from . import __version__, templates_dir
-from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Source, TimeRef
+from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Reuse, Source, TimeRef
 
 HOME, ACTORS, CHRONOLOGY, ARTICLES = "index.md", "actors/index.md", "chronology.md", "articles/index.md"
 TOP_ACTORS = 15
+CHANGES_SHOWN = 8
 SOURCE_LINKS = 12
 """Source links shown for one statement or one article on an actor page; the rest are counted."""
 LATEST_EVENTS = 10
@@ -56,6 +57,11 @@ def front_matter(title: str, boost: float | None = None) -> Markup:
         meta["search"] = {"boost": boost}
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000, default_flow_style=False)
     return Markup(f"---\n{dumped}---\n")
+
+
+def _shorten(words: str, limit: int = 25) -> str:
+    split = words.split()
+    return words if len(split) <= limit else " ".join(split[:limit]) + " …"
 
 
 @functools.lru_cache(maxsize=65536)
@@ -137,6 +143,21 @@ class Pages:
         if article.outlet:
             label = f"{article.outlet}, {label}"
         return self.link(label, f"articles/{source.article}.md#p{source.paragraph}")
+
+    def reuse(self, article: Article, paragraph: Paragraph) -> Reuse | None:
+        return self.briefing.reused.get(Source(article.id, paragraph.n))
+
+    def new_paragraphs(self, article: Article) -> list[Paragraph]:
+        return [p for p in article.paragraphs if p.kind == "text" and Source(article.id, p.n) not in self.briefing.reused]
+
+    def changes(self, reuse: Reuse, limit: int = CHANGES_SHOWN) -> Markup:
+        """The word-level edits from the earlier paragraph: <del>removed</del> <ins>added</ins>."""
+        parts = []
+        for removed, added in reuse.changes[:limit]:
+            edit = " ".join(f"<{tag}>{_escape_inline(_shorten(words))}</{tag}>" for tag, words in (("del", removed), ("ins", added)) if words)
+            parts.append(edit)
+        more = len(reuse.changes) - limit
+        return Markup(" · ".join(parts) + (f" · and {more} more" if more > 0 else ""))
 
     def source_of(self, article: Article, paragraph: Paragraph) -> Source:
         return Source(article.id, paragraph.n)
@@ -310,6 +331,13 @@ def _group_sources(sources: tuple[Source, ...]) -> list[tuple[str, list[int]]]:
     return list(grouped.items())
 
 
+def _reused_from(briefing: Briefing, article: Article, paragraph: Paragraph) -> dict | None:
+    reuse = briefing.reused.get(Source(article.id, paragraph.n))
+    if reuse is None:
+        return None
+    return {"article": reuse.earlier.article, "paragraph": reuse.earlier.paragraph, "share": reuse.similarity}
+
+
 def alias_slugs(briefing: Briefing) -> dict[str, str]:
     """Page slugs of every other form of an actor's name → the actor's id.
 
@@ -351,7 +379,9 @@ def briefing_json(briefing: Briefing) -> dict:
                 "title": a.title,
                 "outlet": a.outlet,
                 "url": a.url,
-                "paragraphs": [{"n": p.n, "kind": p.kind, "text": p.text} for p in a.paragraphs],
+                "paragraphs": [
+                    {"n": p.n, "kind": p.kind, "text": p.text, "reused_from": _reused_from(briefing, a, p)} for p in a.paragraphs
+                ],
             }
             for a in briefing.articles
         ],

@@ -1,0 +1,84 @@
+"""Paragraphs that articles re-use from earlier ones, found by MinHash-style blocking and checked word by word.
+
+Each paragraph is keyed by the smallest hashes of its word 4-grams; paragraphs sharing a key are
+compared with rapidfuzz, so the work grows with the corpus, not with its square.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections import defaultdict
+
+from .model import Article, Reuse, Source
+
+SHINGLE = 4
+KEYS = 8
+MIN_WORDS = 8
+"""Shorter paragraphs (datelines, one-line headings) are too common to call re-used."""
+REUSED_SHARE = 0.6
+"""Share of a paragraph's words found, in order, in an earlier paragraph, from which it counts as re-used."""
+WORD = re.compile(r"\S+")
+
+
+def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
+    """For every text paragraph that appeared earlier (articles in date order), where it first appeared."""
+    index: dict[int, list[tuple[Source, str]]] = defaultdict(list)
+    found: dict[Source, Reuse] = {}
+    order = {article.id: i for i, article in enumerate(articles)}
+    for article in articles:
+        own: list[tuple[int, tuple[Source, str]]] = []
+        for paragraph in article.paragraphs:
+            words = WORD.findall(paragraph.text.casefold())
+            if paragraph.kind != "text" or len(words) < MIN_WORDS:
+                continue
+            source = Source(article.id, paragraph.n)
+            keys = _keys(words)
+            earlier = _first(paragraph.text, {c for k in keys for c in index.get(k, ())}, order)
+            if earlier is not None:
+                found[source] = _reuse(source, paragraph.text, *earlier)
+            own.extend((k, (source, paragraph.text)) for k in keys)
+        for key, entry in own:
+            index[key].append(entry)
+    return found
+
+
+def _keys(words: list[str]) -> list[int]:
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    hashes = sorted(int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles)
+    return hashes[:KEYS]
+
+
+def _first(text: str, candidates: set[tuple[Source, str]], order: dict[str, int]) -> tuple[Source, str, float] | None:
+    """The earliest publication among the candidates that `text` re-uses."""
+    scored = [(100 * shared_share(other, text), source, other) for source, other in candidates]
+    good = [item for item in scored if item[0] >= 100 * REUSED_SHARE]
+    if not good:
+        return None
+    score, source, other = min(good, key=lambda item: (order[item[1].article], -item[0], item[1].paragraph))
+    return source, other, score
+
+
+def _reuse(source: Source, text: str, earlier: Source, earlier_text: str, score: float) -> Reuse:
+    return Reuse(source, earlier, round(score, 1), word_changes(earlier_text, text))
+
+
+def shared_share(old: str, new: str) -> float:
+    """Share of the words of `new` that stand, in order, in `old`."""
+    a, b = old.split(), new.split()
+    if not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(b)
+
+
+def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
+    """The word-level edits that turn `old` into `new`, as (removed, added) pairs."""
+    a, b = old.split(), new.split()
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    return tuple(
+        (" ".join(a[i1:i2]), " ".join(b[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    )

@@ -1,0 +1,64 @@
+"""Re-used paragraphs: found across articles, attributed to their first publication, with word-level changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.model import Article, Paragraph, Source
+from generator.reuse import find_reuse, shared_share, word_changes
+
+BASE = ("The harbour authority of Eastport closed two piers on Monday after a storm damaged the cranes, "
+        "and officials said repairs would take at least a month.")
+
+
+def article(article_id: str, day: int, *texts: str) -> Article:
+    paragraphs = tuple(Paragraph(i, "text", t, i) for i, t in enumerate(texts, start=1))
+    return Article(article_id, f"{article_id}.txt", dt.date(2024, 1, day), article_id, paragraphs)
+
+
+def test_reuse_is_found_and_credited_to_the_first_publication() -> None:
+    edited = BASE.replace("two piers", "three piers").replace("a month", "six weeks")
+    extended = BASE + " The port's director, Maren Holt, promised compensation to the shipping firms."
+    found = find_reuse([
+        article("a", 1, BASE, "A fresh paragraph about something else entirely, written only in this article."),
+        article("b", 2, "Another opening that nobody repeats in any of the other articles here.", edited),
+        article("c", 3, extended, "Short line."),
+    ])
+    assert sorted(found) == [Source("b", 2), Source("c", 1)]
+    assert found[Source("b", 2)].earlier == Source("a", 1)
+    assert found[Source("b", 2)].changes == (("two", "three"), ("a month.", "six weeks."))
+    assert found[Source("c", 1)].earlier == Source("a", 1)
+    assert found[Source("c", 1)].changes == (("", "The port's director, Maren Holt, promised compensation to the shipping firms."),)
+
+
+def test_short_and_unrelated_paragraphs_are_new() -> None:
+    found = find_reuse([
+        article("a", 1, "Officials said on Monday.", BASE),
+        article("b", 2, "Officials said on Monday.", "A different story entirely about the budget of the city council."),
+    ])
+    assert found == {}
+
+
+words = st.lists(st.sampled_from("the port of city closed said two new ships storm council mayor on Monday".split()), max_size=30)
+
+
+@given(words, words)
+def test_changes_turn_the_old_text_into_the_new(old: list[str], new: list[str]) -> None:
+    changes = word_changes(" ".join(old), " ".join(new))
+    assert all(removed or added for removed, added in changes)
+    assert 0.0 <= shared_share(" ".join(old), " ".join(new)) <= 1.0
+    if old == new:
+        assert changes == () and (shared_share(" ".join(old), " ".join(new)) == 1.0 or not new)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.lists(words, min_size=1, max_size=3), min_size=1, max_size=5))
+def test_a_paragraph_only_ever_reuses_an_earlier_article(corpus: list[list[list[str]]]) -> None:
+    articles = [article(f"a{i}", i + 1, *[" ".join(p) or "empty" for p in paragraphs]) for i, paragraphs in enumerate(corpus)]
+    order = {a.id: i for i, a in enumerate(articles)}
+    for source, reuse in find_reuse(articles).items():
+        assert order[reuse.earlier.article] < order[source.article]
+        assert reuse.similarity >= 60
