@@ -70,6 +70,7 @@ def _event(sentence: Sentence, source: Source, article: Article, index: ActorInd
         sources=(source,),
         reported=reported,
         span=(sentence.start, sentence.start + len(sentence.text.rstrip())),
+        statements=((source, sentence.start, sentence.start + len(sentence.text.rstrip())),),
     )
 
 
@@ -178,6 +179,7 @@ def _combine(kept: Event, other: Event) -> Event:
         reported=other.reported if better else kept.reported,
         actors=_union(kept.actors, other.actors),
         sources=kept.sources + tuple(s for s in other.sources if s not in kept.sources),
+        statements=kept.statements + other.statements,
     )
 
 

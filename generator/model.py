@@ -172,6 +172,8 @@ class Event:
     """True when the text gives no date and the event is placed on the article's date."""
     span: tuple[int, int] = (0, 0)
     """Character range of `text` in the paragraph of `sources[0]`."""
+    statements: tuple[tuple[Source, int, int], ...] = ()
+    """Every sentence merged into the event: its paragraph and character range there."""
 
     @property
     def weight(self) -> int:
