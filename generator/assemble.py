@@ -20,8 +20,11 @@ from .model import Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sent
 from .resolve import ActorIndex, reported_on, resolve_date
 from .reuse import find_reuse
 
-SAME_EVENT = 85
+SAME_EVENT = 80
 """rapidfuzz token-sort similarity from which two statements of compatible dates are one event."""
+SAME_DATED_EVENT = 80
+"""rapidfuzz token-set similarity from which two dated statements of compatible dates are one event."""
+RARE_WORDS = 3
 REPORT_LAG_DAYS = 31
 """An undated statement may report something that happened up to this long before the article."""
 SAME_QUOTE = 90
@@ -34,13 +37,17 @@ def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], inde
     events: list[Event] = []
     quotes: list[Quote] = []
     for article in articles:
+        previous: Event | None = None
         for sentence in analyses[article.id].sentences:
             source = Source(article.id, sentence.paragraph)
             if (article.id, sentence.paragraph) not in text_paragraphs:
                 continue
             event = _event(sentence, source, by_id[article.id], index)
+            if event and event.reported and previous and _continues(sentence, previous, source):
+                event = dataclasses.replace(event, when=previous.when, reported=False)
             if event:
                 events.append(event)
+                previous = event
             quotes.extend(_quotes(sentence, source, index))
     return Briefing(
         articles=tuple(articles),
@@ -54,24 +61,30 @@ def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], inde
 
 
 def _event(sentence: Sentence, source: Source, article: Article, index: ActorIndex) -> Event | None:
-    """A dated statement of what actors did: a sentence with a main verb and at least one actor, quotes apart."""
+    """A statement of what happened: a sentence with a main verb and an actor, or with a subject and a date
+    ("The harbour authority closed two piers on Friday"); quotes apart."""
     if not sentence.has_verb or QUOTE_MARKS.search(sentence.text):
         return None
     actors = _actors_of(sentence, source, index)
-    if not actors:
-        return None
     when = _when(sentence, article)
-    reported = when is None
+    if not actors and (when is None or not sentence.subject):
+        return None
+    end = sentence.start + len(sentence.text.rstrip())
     return Event(
         id=_stable_id("e", source, sentence.start),
         when=when or reported_on(article.date),
         text=sentence.text.rstrip(),
         actors=actors,
         sources=(source,),
-        reported=reported,
-        span=(sentence.start, sentence.start + len(sentence.text.rstrip())),
-        statements=((source, sentence.start, sentence.start + len(sentence.text.rstrip())),),
+        reported=when is None,
+        span=(sentence.start, end),
+        statements=((source, sentence.start, end),),
     )
+
+
+def _continues(sentence: Sentence, previous: Event, source: Source) -> bool:
+    """"She further added that …" goes on with the statement before it, in the same paragraph: same date."""
+    return sentence.reporting and sentence.pronoun_subject and previous.sources[0] == source and not previous.reported
 
 
 def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[str, ...]:
@@ -84,14 +97,25 @@ def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[s
 
 
 def _when(sentence: Sentence, article: Article) -> TimeRef | None:
-    """The date of the statement: a date on its main verb first ("X said on Friday that Y will meet on Monday"
-    is Friday), else the first date that resolves."""
-    dates = [m for m in sentence.mentions if m.label in ("DATE", "TIME")]
-    for mention in sorted(dates, key=lambda m: not m.main):
-        found = resolve_date(mention.text, article.date, mention.future)
-        if found:
-            return found
-    return None
+    """The date of the statement, or None when the text gives none.
+
+    A date on the main verb dates it ("X said on Friday that Y will meet on Monday" is Friday). Otherwise,
+    when the main verb reports speech or belief, the statement is the saying: a date in what was said dates
+    it only when it is past (what was reported to have happened), never a forecast. Otherwise the first date
+    the sentence gives ("The storm, which hit on Wednesday night, flooded the market")."""
+    resolved = []
+    for mention in sentence.mentions:
+        if mention.label in ("DATE", "TIME"):
+            found = resolve_date(mention.text, article.date, mention.future)
+            if found:
+                resolved.append((mention, found))
+    main = [found for mention, found in resolved if mention.main]
+    if main:
+        return main[0]
+    if sentence.reporting:
+        past = [found for mention, found in resolved if mention.past and found.start <= article.date]
+        return past[0] if past else None
+    return resolved[0][1] if resolved else None
 
 
 def _quotes(sentence: Sentence, source: Source, index: ActorIndex) -> Iterable[Quote]:
@@ -110,44 +134,52 @@ def _merge_events(events: list[Event]) -> list[Event]:
     """One event per statement, citing every article that reports it, dated with the most precise date.
 
     Two statements are one event when their wording is close and their dates can be the same time ("on
-    Friday" in one article, "last week" in the next). Candidates are found through an index by month and
-    actor, not by comparing all pairs."""
+    Friday" in one article, "last week" in the next). Candidates come from an index by month and by each
+    statement's actors and rarest words, not from comparing all pairs."""
+    frequency = Counter(w for e in events for w in set(_words(e.text)))
     merged: list[Event] = []
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for event in events:
-        match = next((i for i in _candidates(event, index) if _same_event(merged[i], event)), None)
+        keys = _index_keys(event, frequency)
+        candidates = sorted({i for key in keys for i in index.get(key, ())})
+        match = next((i for i in candidates if _same_event(merged[i], event)), None)
         if match is None:
             match = len(merged)
             merged.append(event)
         else:
             merged[match] = _combine(merged[match], event)
-        for key in _index_keys(merged[match]):
-            if match not in index[key]:
-                index[key].append(match)
+        for key in keys:
+            index[key].append(match)
     merged.sort(key=lambda e: (e.when.start, _precision_rank(e.when.precision), e.sources[0], e.id))
     return merged
 
 
-def _index_keys(event: Event) -> list[tuple[str, str]]:
+def _words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]{5,}", text.casefold())]
+
+
+def _index_keys(event: Event, frequency: Counter[str]) -> list[tuple[str, str]]:
+    """(month, actor or rare word) for every month the event's date can fall in."""
     first = event.when.start - dt.timedelta(days=REPORT_LAG_DAYS if event.reported else 0)
     months = {f"{d:%Y-%m}" for d in (first, event.when.start, _end(event.when))}
     if event.when.precision == "year":
         months = {f"{event.when.start.year}-{m:02d}" for m in range(1, 13)}
-    return [(month, actor) for month in sorted(months) for actor in event.actors]
-
-
-def _candidates(event: Event, index: dict[tuple[str, str], list[int]]) -> list[int]:
-    """Earlier events sharing a month and one of the event's two least common actors."""
-    keys = _index_keys(event)
-    by_actor: dict[str, set[int]] = defaultdict(set)
-    for month, actor in keys:
-        by_actor[actor].update(index.get((month, actor), ()))
-    rare = sorted(by_actor, key=lambda a: (len(by_actor[a]), a))[:2]
-    return sorted(set().union(*(by_actor[a] for a in rare))) if rare else []
+    rare = sorted(set(_words(event.text)), key=lambda w: (frequency[w], w))[:RARE_WORDS]
+    return [(month, key) for month in sorted(months) for key in (*event.actors, *rare)]
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    return _compatible(a, b) and fuzz.token_sort_ratio(a.text, b.text) >= SAME_EVENT
+    """Close wording and compatible dates; or dated (not undated) statements of compatible dates, about the
+    same actors or unnamed ones, that share most of their words ("The fund will open on July 3" / "The
+    Eastport fund opened on Monday, July 3, the governor said")."""
+    if not _compatible(a, b):
+        return False
+    if fuzz.token_sort_ratio(a.text, b.text) >= SAME_EVENT:
+        return True
+    dated = not a.reported and not b.reported
+    related = not a.actors or not b.actors or bool(set(a.actors) & set(b.actors))
+    long_enough = min(len(a.text.split()), len(b.text.split())) >= 6
+    return dated and related and long_enough and fuzz.token_set_ratio(a.text, b.text) >= SAME_DATED_EVENT
 
 
 def _compatible(a: Event, b: Event) -> bool:

@@ -24,7 +24,7 @@ from .ingest import content_hash
 from .knowledge import Knowledge, knowledge
 from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
 
-EXTRACT_VERSION = "3"
+EXTRACT_VERSION = "6"
 """Bump when what `analyse` produces changes, so cached results are recomputed."""
 
 PIECE_CHARS = 20_000
@@ -34,6 +34,7 @@ SPEECH_LEMMAS = frozenset(
     "say state add tell remark note stress emphasise emphasize declare insist warn claim write ask explain "
     "argue announce reiterate indicate comment reply respond assert affirm confirm deny suggest".split()
 )
+BELIEF_LEMMAS = frozenset("expect believe think hope fear predict estimate forecast anticipate".split())
 MEDIA_AFTER = re.compile(r"^\s*(?:news agency|agency|newspaper|daily|broadcaster|news channel|tv|television|reported|reports)\b", re.I)
 MEDIA_BEFORE = re.compile(r"\b(?:as per|as reported by|reported by)\s+(?:the\s+)?$", re.I)
 QUOTE = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
@@ -156,6 +157,9 @@ def analyse_paragraph(
                 text=sent.text,
                 mentions=mentions,
                 has_verb=root.pos_ in ("VERB", "AUX"),
+                reporting=root.lemma_ in SPEECH_LEMMAS | BELIEF_LEMMAS,
+                subject=any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children),
+                pronoun_subject=any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in root.children),
                 quotations=in_sentence,
             )
         )
@@ -189,6 +193,7 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
             future=ent.label_ in ("DATE", "TIME") and _future(ent.root),
             main=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root) in (sent.root, *sent.root.conjuncts),
+            past=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root).tag_ in ("VBD", "VBN"),
         )
     for start, end, acronym in expansions:
         if sent.start_char <= start < sent.end_char and not any(s <= start < e for s, e in seen):
@@ -432,6 +437,9 @@ def _analysis_from_dict(data: dict) -> ArticleAnalysis:
             text=s["text"],
             mentions=tuple(Mention(**m) for m in s["mentions"]),
             has_verb=s["has_verb"],
+            reporting=s["reporting"],
+            subject=s["subject"],
+            pronoun_subject=s["pronoun_subject"],
             quotations=tuple(Quotation(**q) for q in s["quotations"]),
         )
         for s in data["sentences"]

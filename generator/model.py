@@ -87,6 +87,8 @@ class Mention:
     """For dates: the verb the date belongs to is in the future ("will meet on Monday", "would reopen in April")."""
     main: bool = False
     """For dates: it belongs to the sentence's main verb, so it dates the statement itself."""
+    past: bool = False
+    """For dates: the verb it belongs to is in a past tense ("visited on June 10")."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,12 @@ class Sentence:
     mentions: tuple[Mention, ...]
     has_verb: bool
     """The sentence has a finite main verb (a statement, not a label or a list)."""
+    reporting: bool = False
+    """The main verb reports speech or belief ("said", "expects"): the statement is the saying."""
+    subject: bool = False
+    """The main verb has a subject: someone or something did it."""
+    pronoun_subject: bool = False
+    """The subject is a pronoun ("She further added"): the sentence continues the one before."""
     quotations: tuple[Quotation, ...] = ()
 
 
