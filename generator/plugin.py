@@ -11,18 +11,24 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from . import assets_dir
 from .config import BriefingConfig
 from .pipeline import Build, build_briefing
-from .render import alias_slugs, redirect_html
+from .render import alias_slugs, atom_feed, redirect_html
 
 log = get_plugin_logger("briefing")
 
 SECTIONS = [{"Home": "index.md"}, {"Actors": "actors/index.md"}, {"Chronology": "chronology.md"}, {"Articles": "articles/index.md"}]
 SECTION_PAGES = {uri for section in SECTIONS for uri in section.values()}
 STYLESHEET = "assets/briefing/briefing.css"
+TIMELINE = "assets/briefing/timeline.js"
 IFRAME_SHIM = "assets/briefing/iframe-worker-shim.js"
+ASSETS = {STYLESHEET: "briefing.css", TIMELINE: "timeline.js", IFRAME_SHIM: "iframe-worker-shim.js"}
+"""Files the site serves from itself, from the package's assets/."""
+CHRONOLOGY = "chronology.md"
+FEED = "feed.xml"
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
@@ -39,6 +45,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         config.extra_css.append(STYLESHEET)
+        config.extra_javascript.append(TIMELINE)
         polyfills = config.extra.get("polyfills", [])
         config.extra["polyfills"] = [IFRAME_SHIM if "iframe-worker" in str(p) else p for p in polyfills]
         return config
@@ -68,9 +75,19 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 files.remove(files.get_file_from_path(uri))
             inclusion = InclusionLevel.INCLUDED if uri in SECTION_PAGES else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
-        for uri, name in ((STYLESHEET, "briefing.css"), (IFRAME_SHIM, "iframe-worker-shim.js")):
+        for uri, name in ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(assets_dir() / name)))
+        chronology = files.get_file_from_path(CHRONOLOGY)
+        feed = atom_feed(self.build.briefing, chronology.url if chronology else CHRONOLOGY, config.site_url)
+        files.append(File.generated(config, FEED, content=feed))
         return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.build is None or "</head>" not in output:
+            return output
+        href = get_relative_url(FEED, page.url)
+        link = f'<link rel="alternate" type="application/atom+xml" title="Briefing: events" href="{href}">'
+        return output.replace("</head>", f"  {link}\n  </head>", 1)
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         if self.build is not None:

@@ -11,6 +11,7 @@ import functools
 import html
 import posixpath
 import re
+import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ SOURCE_LINKS = 12
 """Source links shown for one statement or one article on an actor page; the rest are counted."""
 LATEST_EVENTS = 10
 KEY_DATES = 5
+FEED_ENTRIES = 500
 KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
 
 _ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#+="}
@@ -101,6 +103,7 @@ def make_environment(override: Path | None = None) -> jinja2.Environment:
     env.filters["when"] = format_when
     env.filters["day"] = format_day
     env.filters["count"] = count
+    env.filters["anchor"] = anchor_of
     env.globals["front_matter"] = front_matter
     return env
 
@@ -314,10 +317,16 @@ def _periods(events: tuple[Event, ...]) -> list[Period]:
         for (value, _), group in sorted(periods[period].items(), key=lambda item: (item[1][0].when.start, _rank(item[1][0].when), item[0])):
             when = group[0].when
             heading = format_when(when) if when.precision != "month" or when.part else f"During {format_when(when)}"
-            anchor = value.lower() if when.precision in ("day", "week") else f"{value}-{when.part or 'all'}"
-            groups.append((heading, anchor, group))
+            groups.append((heading, anchor_of(when), group))
         result.append(Period(titles[period], period, groups))
     return result
+
+
+def anchor_of(when: TimeRef) -> str:
+    """The chronology's anchor for a date: its day or week, or its month or year with the part the text gave."""
+    if when.precision in ("day", "week"):
+        return when.value.lower()
+    return f"{when.value}-{when.part or 'all'}"
 
 
 def _rank(when: TimeRef) -> int:
@@ -361,6 +370,31 @@ def redirect_html(target: str) -> str:
         f'<link rel="canonical" href="{url}"><meta http-equiv="refresh" content="0; url={url}">\n'
         f'</head><body><p>This page is now <a href="{url}">{url}</a>.</p></body></html>\n'
     )
+
+
+def atom_feed(briefing: Briefing, chronology_url: str, site_url: str | None) -> str:
+    """An Atom feed of the dated events, newest first, each linking to its day in the chronology."""
+    atom = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", atom)
+    base = (site_url or "").rstrip("/") + "/" if site_url else ""
+    dated = sorted((e for e in briefing.events if not e.reported), key=lambda e: (e.when.start, e.id), reverse=True)
+    feed = ET.Element(f"{{{atom}}}feed")
+    updated = f"{dated[0].when.start.isoformat()}T00:00:00Z" if dated else "1970-01-01T00:00:00Z"
+    feed_id = f"{base}feed.xml" if base else "urn:briefing:events"
+    for tag, text in (("id", feed_id), ("title", "Briefing: events"), ("updated", updated)):
+        ET.SubElement(feed, f"{{{atom}}}{tag}").text = text
+    ET.SubElement(feed, f"{{{atom}}}link", rel="alternate", href=base + chronology_url)
+    ET.SubElement(ET.SubElement(feed, f"{{{atom}}}author"), f"{{{atom}}}name").text = "Briefing"
+    for event in dated[:FEED_ENTRIES]:
+        entry = ET.SubElement(feed, f"{{{atom}}}entry")
+        words = event.text.split()
+        title = f"{format_when(event.when)}: " + " ".join(words[:14]) + (" …" if len(words) > 14 else "")
+        for tag, text in (("id", f"urn:briefing:event:{event.id}"), ("title", title), ("updated", f"{event.when.start.isoformat()}T00:00:00Z")):
+            ET.SubElement(entry, f"{{{atom}}}{tag}").text = text
+        ET.SubElement(entry, f"{{{atom}}}link", rel="alternate", href=f"{base}{chronology_url}#{anchor_of(event.when)}")
+        ET.SubElement(entry, f"{{{atom}}}content", type="text").text = event.text
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
 def briefing_json(briefing: Briefing) -> dict:

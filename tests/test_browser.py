@@ -132,3 +132,16 @@ def test_hostile_site_runs_no_script_from_articles(browser: Browser, served_host
     context.close()
     assert len(pages) > 30
     assert dialogs == [] and outside == []
+
+
+def test_timeline_bars_lead_to_their_dates(page: Page, served_site: str) -> None:
+    page.goto(served_site + "chronology.html")
+    bars = page.locator("#briefing-timeline rect.briefing-timeline__bar")
+    groups = page.locator("article h3[id]")
+    assert bars.count() == groups.count() > 3
+    anchors = [bars.nth(i).get_attribute("data-anchor") for i in range(bars.count())]
+    assert anchors == [groups.nth(i).get_attribute("id") for i in range(groups.count())]
+    bars.last.click()
+    page.wait_for_url(f"**#{anchors[-1]}")
+    box = page.locator(f"[id='{anchors[-1]}']").bounding_box()
+    assert box is not None and 0 <= box["y"] < 900

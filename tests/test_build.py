@@ -189,3 +189,24 @@ def _wait_for(url: str, text: str, seconds: float = 90) -> bool:
             pass
         time.sleep(0.5)
     return False
+
+
+def test_atom_feed_lists_dated_events(seeds_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(seeds_site / "feed.xml").getroot()
+    data = json.loads((seeds_site / "briefing.json").read_text(encoding="utf-8"))
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == sum(1 for e in data["events"] if not e["reported"]) > 0
+    ids = [e.find(f"{atom}id").text for e in entries]
+    assert len(set(ids)) == len(ids)
+    dates = [e.find(f"{atom}updated").text for e in entries]
+    assert dates == sorted(dates, reverse=True)
+    chronology = (seeds_site / "chronology.html").read_text(encoding="utf-8")
+    for entry in entries:
+        page, _, anchor = entry.find(f"{atom}link").get("href").partition("#")
+        assert page == "chronology.html" and f'id="{anchor}"' in chronology
+    assert '<link rel="alternate" type="application/atom+xml" title="Briefing: events" href="../feed.xml">' in (
+        seeds_site / "actors" / "index.html"
+    ).read_text(encoding="utf-8")

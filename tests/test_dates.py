@@ -52,6 +52,10 @@ WEDNESDAY = dt.date(2023, 3, 15)
         ("last year", WEDNESDAY, False, "2022", "year", None),
         ("in 2019", WEDNESDAY, False, "2019", "year", None),
         ("late 2019", WEDNESDAY, False, "2019", "year", "late"),
+        ("between Monday and Wednesday", WEDNESDAY, False, "2023-03-13", "day", None),
+        ("from March 1 to March 3", WEDNESDAY, False, "2023-03-01", "day", None),
+        ("March 1-3", WEDNESDAY, False, "2023-03-01", "day", None),
+        ("December 10–12, 2021", WEDNESDAY, False, "2021-12-10", "day", None),
     ],
 )
 def test_expressions(expression: str, reference: dt.date, future: bool, value: str, precision: str, part: str | None) -> None:

@@ -77,7 +77,7 @@ def test_nothing_from_outside_the_folder_is_read(hostile_site) -> None:
 class _Markup(HTMLParser):
     """Collects the tags and attributes inside the page's <article>, and its text."""
 
-    ALLOWED = {"article", "h1", "h2", "h3", "p", "a", "em", "strong", "hr", "ul", "li", "blockquote", "span", "del", "ins"}
+    ALLOWED = {"article", "h1", "h2", "h3", "p", "a", "em", "strong", "hr", "ul", "li", "blockquote", "span", "del", "ins", "div"}
     """What the templates write; anything else in a page's <article> came from article text."""
 
     def __init__(self) -> None:

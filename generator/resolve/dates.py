@@ -39,6 +39,10 @@ RELATIVE_PERIODS = {
     "last month": ("month", -1), "this month": ("month", 0), "next month": ("month", 1), "earlier this month": ("month", 0),
     "last year": ("year", -1), "this year": ("year", 0), "next year": ("year", 1), "earlier this year": ("year", 0),
 }
+RANGE = re.compile(
+    r"^(?:between|from)\s+(?P<first>.+?)\s+(?:and|to|until|till)\s+(?P<second>.+)$"
+    rf"|^{MONTH_RE}\s+(?P<day>\d{{1,2}})\s*[-–]\s*\d{{1,2}}(?:,?\s+(?P<year>(?:19|20)\d\d))?$"
+)
 AGO = re.compile(r"^(?P<n>\d+|a|one|two|three|four|five|six|seven)\s+(?P<unit>day|week|month|year)s?\s+ago$")
 NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 PARTS = {"early": "early", "the beginning of": "early", "mid": "mid", "the middle of": "mid", "late": "late", "the end of": "late"}
@@ -50,8 +54,17 @@ def reported_on(date: dt.date) -> TimeRef:
 
 
 def resolve_date(expression: str, reference: dt.date, future: bool = False) -> TimeRef | None:
-    """The time `expression` refers to in an article dated `reference`; None when it cannot be read."""
+    """The time `expression` refers to in an article dated `reference`; None when it cannot be read.
+
+    A range ("between Monday and Wednesday", "February 10-12") is placed at its start, its confidence lowered."""
     text = _clean(expression)
+    ranged = RANGE.match(" ".join(expression.lower().split()).strip(" ,.;:"))
+    if ranged:
+        first = ranged.group("first") or f"{ranged.group('month')} {ranged.group('day')} {ranged.group('year') or ''}"
+        start = resolve_date(first, reference, future)
+        if start is None:
+            return None
+        return TimeRef(start.value, start.precision, start.start, expression.strip(), min(start.confidence, 0.7), start.part)
     for reader in (_relative, _explicit, _weekday, _month, _year, _iso, _fallback):
         found = reader(text, reference, future)
         if found is not None:
