@@ -44,7 +44,7 @@ def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], inde
                 continue
             event = _event(sentence, source, by_id[article.id], index)
             if event and event.reported and previous and _continues(sentence, previous, source):
-                event = dataclasses.replace(event, when=previous.when, reported=False)
+                event = dataclasses.replace(event, when=previous.when, reported=False, unread=())
             if event:
                 events.append(event)
                 previous = event
@@ -79,6 +79,7 @@ def _event(sentence: Sentence, source: Source, article: Article, index: ActorInd
         reported=when is None,
         span=(sentence.start, end),
         statements=((source, sentence.start, end),),
+        unread=() if when else tuple(m.text for m in sentence.mentions if m.label in ("DATE", "TIME")),
     )
 
 
@@ -209,6 +210,7 @@ def _combine(kept: Event, other: Event) -> Event:
         kept,
         when=other.when if better else kept.when,
         reported=other.reported if better else kept.reported,
+        unread=other.unread if better else kept.unread,
         actors=_union(kept.actors, other.actors),
         sources=kept.sources + tuple(s for s in other.sources if s not in kept.sources),
         statements=kept.statements + other.statements,

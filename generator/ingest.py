@@ -159,11 +159,15 @@ def derive_title(paragraphs: list[Paragraph] | tuple[Paragraph, ...]) -> str:
     if paragraphs[0].kind == "heading":
         return paragraphs[0].text
     lead = next(p.text for p in paragraphs if p.kind == "text")
-    sentence = SENTENCE_END.split(lead, maxsplit=1)[0].rstrip(".")
+    sentence = first_sentence(lead).rstrip(".")
     if len(sentence) <= TITLE_MAX_CHARS:
         return sentence
     cut = sentence[: TITLE_MAX_CHARS + 1].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
+
+
+def first_sentence(text: str) -> str:
+    return SENTENCE_END.split(text, maxsplit=1)[0]
 
 
 def content_hash(article: Article) -> str:

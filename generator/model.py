@@ -182,6 +182,8 @@ class Event:
     """Character range of `text` in the paragraph of `sources[0]`."""
     statements: tuple[tuple[Source, int, int], ...] = ()
     """Every sentence merged into the event: its paragraph and character range there."""
+    unread: tuple[str, ...] = ()
+    """Time expressions of an undated event that could not be read as dates ("in the coming years")."""
 
     @property
     def weight(self) -> int:

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from slugify import slugify
 
 from . import __version__, templates_dir
+from .ingest import first_sentence
 from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Reuse, Source, TimeRef
 
 HOME, ACTORS, CHRONOLOGY, ARTICLES = "index.md", "actors/index.md", "chronology.md", "articles/index.md"
@@ -150,6 +151,11 @@ class Pages:
     def reuse(self, article: Article, paragraph: Paragraph) -> Reuse | None:
         return self.briefing.reused.get(Source(article.id, paragraph.n))
 
+    def first_sentence(self, article: Article, paragraph: Paragraph) -> Markup:
+        """The paragraph's first sentence, actors linked."""
+        source = Source(article.id, paragraph.n)
+        return self.linked(source, (0, len(first_sentence(paragraph.text))))
+
     def new_paragraphs(self, article: Article) -> list[Paragraph]:
         return [p for p in article.paragraphs if p.kind == "text" and Source(article.id, p.n) not in self.briefing.reused]
 
@@ -213,6 +219,7 @@ def render(briefing: Briefing, env: jinja2.Environment) -> dict[str, str]:
                 top_actors=briefing.actors[:TOP_ACTORS],
                 latest=_latest(briefing.events),
                 key_dates=_key_dates(briefing.events),
+                newest=briefing.articles[-1] if briefing.articles else None,
             ),
             page(ACTORS, "actors.md.j2", by_kind=_by_kind(briefing.actors), labels=KIND_LABELS),
             page(CHRONOLOGY, "chronology.md.j2", periods=_periods(briefing.events)),

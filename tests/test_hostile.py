@@ -121,7 +121,7 @@ def test_no_markup_from_article_text_reaches_a_page(hostile_site) -> None:
         for tag, attrs in parse(page).tags:
             assert tag in _Markup.ALLOWED, (page.name, tag, attrs)
             for name, value in attrs:
-                assert name in ("id", "class", "href", "title"), (page.name, tag, name)
+                assert name in ("id", "class", "href", "title", "aria-label"), (page.name, tag, name)
                 if name == "href":
                     assert re.fullmatch(r"(?:\.\./)?[\w./-]*(?:#[\w-]+)?|https://news\.example/story_1\?id=2", value or ""), (page.name, value)
 
