@@ -89,12 +89,22 @@ def _continues(sentence: Sentence, previous: Event, source: Source) -> bool:
 
 
 def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[str, ...]:
+    """The actors a statement is about; an outlet cited for it ("as per X", "X reported") is not one of them,
+    an outlet the news is about ("Reuters opened a bureau") is."""
     found = []
     for mention in sentence.mentions:
         actor = index.by_mention.get((source.article, source.paragraph, mention.start))
-        if actor and index.kinds.get(actor) != "media" and actor not in found:
+        cited = index.kinds.get(actor) == "media" and (mention.media_cue or _cited(sentence, mention))
+        if actor and not cited and actor not in found:
             found.append(actor)
     return tuple(found)
+
+
+def _cited(sentence: Sentence, mention) -> bool:
+    """The outlet is named as the source: "told X", "according to X", "X said" after a comma."""
+    before = sentence.text[: mention.start - sentence.start].rstrip().casefold()
+    after = sentence.text[mention.end - sentence.start :].lstrip().casefold()
+    return before.endswith(("told", "according to", "to")) or after.startswith(("said", "says", "reported", "reports"))
 
 
 def _when(sentence: Sentence, article: Article) -> TimeRef | None:

@@ -24,7 +24,7 @@ from .ingest import content_hash
 from .knowledge import Knowledge, knowledge
 from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
 
-EXTRACT_VERSION = "6"
+EXTRACT_VERSION = "7"
 """Bump when what `analyse` produces changes, so cached results are recomputed."""
 
 PIECE_CHARS = 20_000
@@ -36,6 +36,7 @@ SPEECH_LEMMAS = frozenset(
 )
 BELIEF_LEMMAS = frozenset("expect believe think hope fear predict estimate forecast anticipate".split())
 MEDIA_AFTER = re.compile(r"^\s*(?:news agency|agency|newspaper|daily|broadcaster|news channel|tv|television|reported|reports)\b", re.I)
+PLACE_BEFORE = re.compile(r"\b(?:in|near|outside|across|visit|visits|visited|visiting|capital,)\s+(?:the\s+)?$", re.I)
 MEDIA_BEFORE = re.compile(r"\b(?:as per|as reported by|reported by)\s+(?:the\s+)?$", re.I)
 QUOTE = re.compile(r"[\"“]([^\"“”]{12,}?)[\"”]")
 ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9&.\-]{1,11})\)")
@@ -191,6 +192,7 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             title_of=title_of,
             acronym=acronym,
             media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
+            place_cue=bool(PLACE_BEFORE.search(text[max(0, start - 40) : start])),
             future=ent.label_ in ("DATE", "TIME") and _future(ent.root),
             main=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root) in (sent.root, *sent.root.conjuncts),
             past=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root).tag_ in ("VBD", "VBN"),

@@ -83,6 +83,8 @@ class Mention:
     """The acronym the text gives for this name: "… Organization (NATO)" → "NATO"."""
     media_cue: bool = False
     """The sentence presents this name as an outlet ("as per X", "X reported")."""
+    place_cue: bool = False
+    """The sentence presents this name as a place ("in X", "visited X", "the capital, X")."""
     future: bool = False
     """For dates: the verb the date belongs to is in the future ("will meet on Monday", "would reopen in April")."""
     main: bool = False

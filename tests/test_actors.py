@@ -75,9 +75,20 @@ def test_quote_speaker_and_outlet(corpus: Briefing) -> None:
     assert (quote.speaker, quote.via) == ("andrey-sorokin", "reuters")
 
 
-def test_outlets_are_not_event_participants(corpus: Briefing) -> None:
+def test_outlets_cited_are_not_event_participants(corpus: Briefing) -> None:
     media = {a.id for a in corpus.actors if a.kind == "media"}
     assert media and all(not media & set(e.actors) for e in corpus.events)
+
+
+def test_an_outlet_the_news_is_about_takes_part(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        " date 2024-04-09 Reuters opened a new bureau in Brennick on Monday, the agency said. "
+        "The minister told Reuters that the talks would go on.", encoding="utf-8")
+    briefing = build_briefing(tmp_path, None, MODEL).briefing
+    reuters = next(a for a in briefing.actors if a.name == "Reuters")
+    assert reuters.kind == "media"
+    involved = [e.text for e in briefing.events if reuters.id in e.actors]
+    assert involved == ["Reuters opened a new bureau in Brennick on Monday, the agency said."]
 
 
 # The seeds: invariants that hold for any corpus, checked on the real example articles.

@@ -11,6 +11,7 @@ A first resolution across the whole corpus:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -25,6 +26,8 @@ from ..model import Actor, ActorKind, Article, ArticleAnalysis, Mention, Role, S
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "demonym"}
 """spaCy labels → kinds. Demonyms ("Ukrainian") vote against a name being an actor at all."""
 MEDIA_CUE_VOTES = 2
+PLACE_CUE_VOTES = 2
+"""A name the text puts a place preposition before ("in X") counts as two votes for a place."""
 OWNER_VOTES = 3
 """A name that owns a role ("director at X") is an institution: people do not employ people."""
 TRANSLITERATIONS = (("ey", "ei"), ("y", "i"), ("ks", "x"), ("kh", "h"), ("ou", "u"), ("j", "i"), ("ph", "f"))
@@ -79,18 +82,17 @@ def resolve_actors(articles: list[Article], analyses: dict[str, ArticleAnalysis]
     occurrences = list(_occurrences(articles, analyses))
     groups = _UnionFind()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    first_seen: dict[str, int] = {}
     for occ in occurrences:
         name = normalize_name(occ.mention.text, facts)
         key = _canonical_key(name, facts)
         groups.add(key)
         forms[key][name] += 1
-        first_seen.setdefault(key, occ.order)
         if occ.mention.acronym:
             groups.union(key, _canonical_key(occ.mention.acronym, facts))
     votes = _votes(occurrences, facts)
-    notes = _join_people(groups, forms, votes, occurrences, facts)
-    return _build(occurrences, groups, forms, first_seen, votes, notes, facts)
+    ambiguous = _join_people(groups, forms, votes, occurrences, facts)
+    roots, notes = _attribute(occurrences, groups, ambiguous, facts)
+    return _build(occurrences, roots, groups, votes, notes, facts)
 
 
 def _occurrences(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> Iterable[Occurrence]:
@@ -120,6 +122,8 @@ def _votes(occurrences: list[Occurrence], facts: Knowledge) -> dict[str, Counter
         votes[key][kind] += 1
         if occ.mention.media_cue:
             votes[key]["media"] += MEDIA_CUE_VOTES
+        if occ.mention.place_cue and kind == "person":
+            votes[key]["place"] += PLACE_CUE_VOTES
         if occ.mention.title_of:
             owner = normalize_name(occ.mention.title_of, facts)
             if not facts.country_name(owner):
@@ -145,36 +149,78 @@ def _join_people(
     occurrences: list[Occurrence],
     facts: Knowledge,
 ) -> dict[str, list[str]]:
-    """Join first-name variants of one surname, then surnames alone to their full name. Returns notes by key."""
-    notes: dict[str, list[str]] = defaultdict(list)
+    """Join first-name variants of one surname, and a surname alone to the one person bearing it.
+
+    Returns the surnames that more than one person bears, with those people: each mention of such a surname
+    alone is attributed by its context (`_attribute`), never wholesale."""
     person_keys = [k for k in forms if votes[k]["person"] > 0 and _gazetteer_kind(forms[k], facts) is None]
-    full = [k for k in person_keys if len(k.split(" ")) > 1]
     by_surname: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(full):
+    for key in sorted(k for k in person_keys if " " in k):
         by_surname[key.split(" ")[-1]].append(key)
-    for surname, keys in by_surname.items():
-        for a in keys:
-            for b in keys:
-                if a < b and _same_first_name(a, b):
-                    groups.union(a, b)
+    for keys in by_surname.values():
+        for a, b in itertools.combinations(keys, 2):
+            if _same_first_name(a, b):
+                groups.union(a, b)
     articles_of: dict[str, set[str]] = defaultdict(set)
     for occ in occurrences:
-        articles_of[_canonical_key(normalize_name(occ.mention.text, facts), facts)].add(occ.source.article)
-    for key in person_keys:
-        if " " in key or key not in by_surname:
+        articles_of[_key(occ, facts)].add(occ.source.article)
+    ambiguous: dict[str, list[str]] = {}
+    for key in sorted(forms):
+        if " " in key or key not in by_surname or _gazetteer_kind(forms[key], facts) is not None:
             continue
         people = sorted({groups.find(k) for k in by_surname[key]})
-        if len(people) == 1:
+        if len(people) > 1:
+            ambiguous[key] = people
+        elif votes[key]["person"] > 0 or any(articles_of[k] & articles_of[key] for k in by_surname[key]):
             groups.union(key, people[0])
-            continue
-        shared = [p for p in people if any(articles_of[k] & articles_of[key] for k in by_surname[key] if groups.find(k) == p)]
-        if len(shared) == 1:
-            groups.union(key, shared[0])
-            notes[shared[0]].append(
-                f"“{forms[key].most_common(1)[0][0]}” alone was attributed here because only this person of that "
-                f"surname appears in the same articles ({len(people)} people share the surname)."
-            )
-    return notes
+    return ambiguous
+
+
+def _attribute(
+    occurrences: list[Occurrence], groups: _UnionFind, ambiguous: dict[str, list[str]], facts: Knowledge
+) -> tuple[list[str], dict[str, list[str]]]:
+    """The actor root of every occurrence. A surname that several people bear goes to the one whose title it
+    carries ("Minister Jansen"), else to the one of them named last before it in the same article, else stays
+    a page of its own. Notes say so on the pages."""
+    titles: dict[str, set[str]] = defaultdict(set)
+    for occ in occurrences:
+        if occ.mention.title:
+            titles[groups.find(_key(occ, facts))].update(_title_words(occ.mention.title, facts))
+    roots: list[str] = []
+    last_seen: dict[tuple[str, str], int] = {}
+    attributed: dict[tuple[str, str], int] = defaultdict(int)
+    for occ in occurrences:
+        key = _key(occ, facts)
+        root = groups.find(key)
+        if key in ambiguous:
+            people = ambiguous[key]
+            by_title = [p for p in people if occ.mention.title and titles[p] & _title_words(occ.mention.title, facts)]
+            named = [p for p in people if (occ.source.article, p) in last_seen]
+            if len(by_title) == 1:
+                root = by_title[0]
+            elif named:
+                root = max(named, key=lambda p: last_seen[(occ.source.article, p)])
+            if root != groups.find(key):
+                attributed[(root, key)] += 1
+        last_seen[(occ.source.article, root)] = occ.order
+        roots.append(root)
+    notes: dict[str, list[str]] = defaultdict(list)
+    for (root, key), n in sorted(attributed.items()):
+        notes[root].append(
+            f"“{key.title()}” alone was attributed here {n} time{'s' if n > 1 else ''}, by the title it carries or "
+            f"the person of that surname named last before it in the same article "
+            f"({len(ambiguous[key])} people in these articles bear the surname)."
+        )
+    return roots, notes
+
+
+def _title_words(title: str, facts: Knowledge) -> set[str]:
+    generic = {"senior", "deputy", "acting", "vice", "chief", "head", "former", "first"}
+    return {w for w in re.split(r"[\s-]+", title.casefold()) if w in facts.title_words and w not in generic}
+
+
+def _key(occ: Occurrence, facts: Knowledge) -> str:
+    return _canonical_key(normalize_name(occ.mention.text, facts), facts)
 
 
 def _same_first_name(a: str, b: str) -> bool:
@@ -190,30 +236,32 @@ def _fold(name: str) -> str:
 
 def _build(
     occurrences: list[Occurrence],
+    roots: list[str],
     groups: _UnionFind,
-    forms: dict[str, Counter[str]],
-    first_seen: dict[str, int],
     votes: dict[str, Counter[str]],
     notes: dict[str, list[str]],
     facts: Knowledge,
 ) -> ActorIndex:
-    members: dict[str, list[str]] = defaultdict(list)
-    for key in sorted(forms, key=lambda k: first_seen[k]):
-        members[groups.find(key)].append(key)
+    root_forms: dict[str, Counter[str]] = defaultdict(Counter)
+    root_keys: dict[str, list[str]] = defaultdict(list)
+    for occ, root in zip(occurrences, roots):
+        key = _key(occ, facts)
+        root_forms[root][normalize_name(occ.mention.text, facts)] += 1
+        if groups.find(key) == root and key not in root_keys[root]:
+            root_keys[root].append(key)
     ids: dict[str, str] = {}
     kinds: dict[str, ActorKind] = {}
     names: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
     dropped: set[str] = set()
-    for root, keys in sorted(members.items(), key=lambda item: first_seen[item[1][0]]):
-        group_forms = Counter()
-        for key in keys:
-            group_forms.update(forms[key])
+    for root, group_forms in root_forms.items():
+        keys = root_keys[root] or [root]
         kind = _gazetteer_kind(group_forms, facts) or _vote(keys, votes)
         if kind == "demonym":
             dropped.add(root)
             continue
-        name = _display_name(keys, group_forms, first_seen, kind, facts)
+        first = {name_key(f): i for i, f in enumerate(group_forms)}
+        name = _display_name(keys, group_forms, first, kind, facts)
         ids[root] = _unique_slug(name, kind, set(ids.values()))
         kinds[root], names[root] = kind, name  # type: ignore[assignment]
         aliases[root] = sorted({f for f in group_forms if f != name}, key=str.casefold)
@@ -221,8 +269,7 @@ def _build(
     sources: dict[str, list[Source]] = defaultdict(list)
     counts: Counter[str] = Counter()
     spans: dict[Source, list[tuple[int, int, str]]] = defaultdict(list)
-    for occ in occurrences:
-        root = groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts))
+    for occ, root in zip(occurrences, roots):
         if root in dropped:
             continue
         by_mention[(occ.source.article, occ.source.paragraph, occ.mention.start)] = ids[root]
@@ -230,12 +277,16 @@ def _build(
         counts[root] += 1
         if not sources[root] or sources[root][-1] != occ.source:
             sources[root].append(occ.source)
-    by_name = {key: ids[groups.find(key)] for key in forms if groups.find(key) not in dropped}
+    by_name: dict[str, str] = {}
+    for root, keys in root_keys.items():
+        if root not in dropped:
+            for key in keys:
+                by_name.setdefault(key, ids[root])
     for root, name in names.items():
         by_name.setdefault(name_key(name), ids[root])
         for alias in aliases[root]:
             by_name.setdefault(name_key(alias), ids[root])
-    roles = _roles(occurrences, groups, ids, by_name, facts)
+    roles = _roles(occurrences, roots, ids, by_name, facts)
     actors = [
         Actor(
             id=ids[root],
@@ -293,14 +344,12 @@ def _unique_slug(name: str, kind: str, taken: set[str]) -> str:
 
 
 def _roles(
-    occurrences: list[Occurrence], groups: _UnionFind, ids: dict[str, str], by_name: dict[str, str], facts: Knowledge
+    occurrences: list[Occurrence], roots: list[str], ids: dict[str, str], by_name: dict[str, str], facts: Knowledge
 ) -> dict[str, tuple[Role, ...]]:
     found: dict[str, dict[tuple[str, str], list]] = defaultdict(dict)
-    for occ in occurrences:
-        if not occ.mention.title:
-            continue
-        actor = ids.get(groups.find(_canonical_key(normalize_name(occ.mention.text, facts), facts)))
-        if actor is None:
+    for occ, root in zip(occurrences, roots):
+        actor = ids.get(root)
+        if not occ.mention.title or actor is None:
             continue
         title = occ.mention.title
         of = normalize_name(occ.mention.title_of, facts) if occ.mention.title_of else None
