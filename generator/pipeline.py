@@ -42,11 +42,12 @@ def build_briefing(
     model: str,
     templates: Path | None = None,
     n_process: int = 1,
+    directory_urls: bool = False,
 ) -> Build:
     articles, problems = read_articles(articles_dir, today=dt.date.today())
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process)
     briefing = assemble(articles, analyses, resolve_actors(articles, analyses))
-    pages = render(briefing, make_environment(templates))
+    pages = render(briefing, make_environment(templates), directory_urls)
     data = json.dumps(briefing_json(briefing), ensure_ascii=False, indent=1) + "\n"
     linked = {source.article for source, spans in briefing.mention_spans.items() if spans}
     notes = [Problem(a.file, None, "no names found in it; built without actor links") for a in articles if a.id not in linked]

@@ -20,12 +20,19 @@ from .render import alias_slugs, atom_feed, redirect_html
 
 log = get_plugin_logger("briefing")
 
-SECTIONS = [{"Home": "index.md"}, {"Actors": "actors/index.md"}, {"Chronology": "chronology.md"}, {"Articles": "articles/index.md"}]
+SECTIONS = [
+    {"Home": "index.md"},
+    {"Actors": "actors/index.md"},
+    {"Chronology": "chronology.md"},
+    {"Articles": "articles/index.md"},
+    {"Network": "network.md"},
+]
 SECTION_PAGES = {uri for section in SECTIONS for uri in section.values()}
 STYLESHEET = "assets/briefing/briefing.css"
 TIMELINE = "assets/briefing/timeline.js"
+NETWORK = "assets/briefing/network.js"
 IFRAME_SHIM = "assets/briefing/iframe-worker-shim.js"
-ASSETS = {STYLESHEET: "briefing.css", TIMELINE: "timeline.js", IFRAME_SHIM: "iframe-worker-shim.js"}
+ASSETS = {STYLESHEET: "briefing.css", TIMELINE: "timeline.js", NETWORK: "network.js", IFRAME_SHIM: "iframe-worker-shim.js"}
 """Files the site serves from itself, from the package's assets/."""
 CHRONOLOGY = "chronology.md"
 FEED = "feed.xml"
@@ -45,7 +52,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         config.extra_css.append(STYLESHEET)
-        config.extra_javascript.append(TIMELINE)
+        config.extra_javascript.extend([TIMELINE, NETWORK])
         polyfills = config.extra.get("polyfills", [])
         config.extra["polyfills"] = [IFRAME_SHIM if "iframe-worker" in str(p) else p for p in polyfills]
         return config
@@ -61,6 +68,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 model=self.config.model,
                 templates=Path(self.config.templates_dir) if self.config.templates_dir else None,
                 n_process=self.config.n_process,
+                directory_urls=config.use_directory_urls,
             )
         except OSError as error:
             raise PluginError(f"briefing: {error}") from error

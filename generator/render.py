@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import html
+import json
+import math
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -26,7 +28,10 @@ from . import __version__, templates_dir
 from .ingest import first_sentence
 from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Reuse, Source, TimeRef
 
-HOME, ACTORS, CHRONOLOGY, ARTICLES = "index.md", "actors/index.md", "chronology.md", "articles/index.md"
+HOME, ACTORS, CHRONOLOGY, ARTICLES, NETWORK = "index.md", "actors/index.md", "chronology.md", "articles/index.md", "network.md"
+NETWORK_NODES = 150
+NEIGHBOURS = 8
+HUBS = 3
 TOP_ACTORS = 15
 CHANGES_SHOWN = 8
 SOURCE_LINKS = 12
@@ -117,6 +122,43 @@ class Pages:
     briefing: Briefing
     actors: dict[str, Actor]
     articles: dict[str, Article]
+    directory_urls: bool = False
+    """MkDocs' use_directory_urls: how links written in raw HTML must look."""
+
+    def html_url(self, target: str) -> str:
+        """The URL of page `target` (a src_uri) from this page, as the built site spells it, for raw HTML."""
+        if not self.directory_urls:
+            return str(self.url(target)).removesuffix(".md") + ".html"
+        here = posixpath.dirname(self.uri) if self.uri.endswith("index.md") else self.uri.removesuffix(".md")
+        there = target.removesuffix("index.md").removesuffix(".md")
+        return _relative(there, here).rstrip("/") + "/" if there else _relative(".", here) + "/"
+
+    def neighbours(self, actor: Actor) -> Markup:
+        """A small SVG of the actor and the actors it appears with most, linked to their pages."""
+        partners = [(self.actors[p], n) for p, n in self.briefing.cooccurrence.get(actor.id, ()) if p in self.actors][:NEIGHBOURS]
+        if not partners:
+            return Markup("")
+        width, height, cx, cy = 640, 300, 320, 150
+        most = max(n for _, n in partners)
+        parts = [f'<svg class="briefing-neighbours" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">']
+        nodes = []
+        for i, (other, n) in enumerate(partners):
+            angle = 2 * math.pi * i / len(partners) - math.pi / 2
+            x, y = cx + 230 * math.cos(angle), cy + 115 * math.sin(angle)
+            parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.0f}" y2="{y:.0f}" stroke-width="{1 + 5 * n / most:.1f}"/>')
+            nodes.append((other, x, y, n))
+        for other, x, y, n in nodes:
+            href = html.escape(self.html_url(f"actors/{other.id}.md"))
+            name = html.escape(other.name)
+            parts.append(
+                f'<a href="{href}" class="briefing-kind-{other.kind}"><circle cx="{x:.0f}" cy="{y:.0f}" r="7"/>'
+                f'<text x="{x:.0f}" y="{y + 20:.0f}" text-anchor="middle">{name} ({n})</text></a>'
+            )
+        parts.append(
+            f'<g class="briefing-kind-{actor.kind}"><circle cx="{cx}" cy="{cy}" r="10"/>'
+            f'<text x="{cx}" y="{cy - 16}" text-anchor="middle">{html.escape(actor.name)}</text></g></svg>'
+        )
+        return Markup("".join(parts))
 
     def url(self, target: str) -> Markup:
         """Relative link from this page to the page `target` (a src_uri, optionally with #anchor)."""
@@ -194,7 +236,7 @@ class Pages:
         return Markup(_escape_line_start("".join(parts).strip()))
 
 
-def render(briefing: Briefing, env: jinja2.Environment) -> dict[str, str]:
+def render(briefing: Briefing, env: jinja2.Environment, directory_urls: bool = False) -> dict[str, str]:
     """Every page of the site, src_uri → Markdown."""
     actors = {a.id: a for a in briefing.actors}
     articles = {a.id: a for a in briefing.articles}
@@ -208,7 +250,7 @@ def render(briefing: Briefing, env: jinja2.Environment) -> dict[str, str]:
             quotes_of[quote.speaker].append(quote)
 
     def page(uri: str, template: str, **context: object) -> tuple[str, str]:
-        helpers = Pages(uri, briefing, actors, articles)
+        helpers = Pages(uri, briefing, actors, articles, directory_urls)
         return uri, env.get_template(template).render(pages=helpers, briefing=briefing, **context)
 
     rendered = dict(
@@ -224,6 +266,7 @@ def render(briefing: Briefing, env: jinja2.Environment) -> dict[str, str]:
             page(ACTORS, "actors.md.j2", by_kind=_by_kind(briefing.actors), labels=KIND_LABELS),
             page(CHRONOLOGY, "chronology.md.j2", periods=_periods(briefing.events)),
             page(ARTICLES, "articles.md.j2", by_month=_by_month(briefing.articles)),
+            page(NETWORK, "network.md.j2", network=network_data(briefing), labels=KIND_LABELS),
         ]
     )
     for actor in briefing.actors:
@@ -273,6 +316,35 @@ def format_when(when: TimeRef) -> str:
 def _latest(events: tuple[Event, ...]) -> list[Event]:
     dated = [e for e in events if not e.reported] or list(events)
     return sorted(dated, key=lambda e: (e.when.start, e.id), reverse=True)[:LATEST_EVENTS]
+
+
+@dataclass(frozen=True)
+class Network:
+    nodes: list[Actor]
+    hubs: list[Actor]
+    data: Markup
+    """The nodes and weighted edges as JSON, safe inside a <script> element."""
+
+
+def network_data(briefing: Briefing) -> Network:
+    """The most mentioned actors (outlets apart) and how often they share a paragraph; the hubs are the few
+    actors in most articles, which a reader may hide to see the rest."""
+    nodes = [a for a in briefing.actors if a.kind != "media"][:NETWORK_NODES]
+    ids = {a.id for a in nodes}
+    in_articles = {a.id: len({s.article for s in a.sources}) for a in nodes}
+    hubs = sorted(nodes, key=lambda a: (-in_articles[a.id], -a.mentions, a.id))[:HUBS]
+    hubs = [a for a in hubs if in_articles[a.id] * 2 >= len(briefing.articles)]
+    edges = [
+        [a, b, n] for a, partners in briefing.cooccurrence.items() if a in ids for b, n in partners if b in ids and a < b
+    ]
+    data = {
+        "nodes": [{"id": a.id, "name": a.name, "kind": a.kind, "mentions": a.mentions} for a in nodes],
+        "edges": edges,
+        "hubs": [a.id for a in hubs],
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Network(nodes, hubs, Markup(safe))
 
 
 def _key_dates(events: tuple[Event, ...]) -> list[tuple[TimeRef, int, list[Event]]]:

@@ -145,3 +145,21 @@ def test_timeline_bars_lead_to_their_dates(page: Page, served_site: str) -> None
     page.wait_for_url(f"**#{anchors[-1]}")
     box = page.locator(f"[id='{anchors[-1]}']").bounding_box()
     assert box is not None and 0 <= box["y"] < 900
+
+
+def test_network_filters_and_opens_actor_pages(page: Page, served_site: str, seeds_site: Path) -> None:
+    page.goto(served_site + "network.html")
+    data = json.loads(page.locator("#briefing-network-data").text_content())
+    nodes = page.locator(".briefing-network__node")
+    assert nodes.count() == len(data["nodes"]) > 5
+    page.locator("input[name=kind][value=person]").uncheck()
+    people = [n["id"] for n in data["nodes"] if n["kind"] == "person"]
+    assert people and nodes.count() == len(data["nodes"]) - len(people)
+    assert page.locator(".briefing-kind-person.briefing-network__node").count() == 0
+    page.locator("input[name=kind][value=person]").check()
+    page.locator("input[name=hubs]").check()
+    assert data["hubs"] and nodes.count() == len(data["nodes"]) - len(data["hubs"])
+    target = nodes.first.get_attribute("data-actor")
+    nodes.first.dispatch_event("click")
+    page.wait_for_url(f"**/actors/{target}.html")
+    assert page.locator(".briefing-neighbours a").count() > 0

@@ -4,6 +4,7 @@ from outside the folder, the same site every time, and a killed build that leave
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -77,7 +78,10 @@ def test_nothing_from_outside_the_folder_is_read(hostile_site) -> None:
 class _Markup(HTMLParser):
     """Collects the tags and attributes inside the page's <article>, and its text."""
 
-    ALLOWED = {"article", "h1", "h2", "h3", "p", "a", "em", "strong", "hr", "ul", "li", "blockquote", "span", "del", "ins", "div"}
+    ALLOWED = {"article", "h1", "h2", "h3", "p", "a", "em", "strong", "hr", "ul", "li", "blockquote", "span", "del", "ins", "div",
+               "svg", "line", "circle", "text", "g"}
+    ATTRIBUTES = {"id", "class", "href", "title", "aria-label", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width",
+                  "height", "viewbox", "role", "stroke-width", "text-anchor"}
     """What the templates write; anything else in a page's <article> came from article text."""
 
     def __init__(self) -> None:
@@ -121,9 +125,17 @@ def test_no_markup_from_article_text_reaches_a_page(hostile_site) -> None:
         for tag, attrs in parse(page).tags:
             assert tag in _Markup.ALLOWED, (page.name, tag, attrs)
             for name, value in attrs:
-                assert name in ("id", "class", "href", "title", "aria-label"), (page.name, tag, name)
+                assert name in _Markup.ATTRIBUTES, (page.name, tag, name)
                 if name == "href":
                     assert re.fullmatch(r"(?:\.\./)?[\w./-]*(?:#[\w-]+)?|https://news\.example/story_1\?id=2", value or ""), (page.name, value)
+
+
+def test_network_data_cannot_close_its_script(hostile_site) -> None:
+    html = (hostile_site.site / "network.html").read_text(encoding="utf-8")
+    start = html.index('<script type="application/json" id="briefing-network-data">')
+    block = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    assert "<" not in block and ">" not in block
+    assert json.loads(block)["nodes"]
 
 
 def test_hostile_text_is_shown_as_written(hostile_site) -> None:
