@@ -51,7 +51,7 @@ def test_briefing_json_follows_its_schema(seeds_site: Path) -> None:
 def test_navigation_lists_sections_only(seeds_site: Path) -> None:
     html = (seeds_site / "index.html").read_text(encoding="utf-8")
     nav = re.findall(r'class="md-tabs__link"[^>]*>\s*([^<]+?)\s*<', html)
-    assert nav == ["Home", "Actors", "Chronology", "Articles"]
+    assert nav == ["Home", "Actors", "Chronology", "Articles", "Network"]
     assert "actors/russia" not in "".join(re.findall(r'<nav class="md-nav md-nav--primary".*?</nav>', html, re.S))
 
 
