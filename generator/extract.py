@@ -205,7 +205,7 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
 
 def _verb_of(token: Token) -> Token:
     """The verb (or the root) `token` depends on."""
-    while token.pos_ not in ("VERB", "AUX") and token.head is not token:
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
         token = token.head
     return token
 

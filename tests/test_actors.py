@@ -130,3 +130,12 @@ def test_seeds_every_mention_links_to_an_actor_page(seeds_build: Build) -> None:
     spans = [span for spans in seeds_build.briefing.mention_spans.values() for span in spans]
     assert spans and all(actor in ids for _, _, actor in spans)
     assert sum(a.mentions for a in seeds_build.briefing.actors) >= len(spans)
+
+
+def test_dates_in_sentences_without_a_verb_are_read(tmp_path: Path) -> None:
+    """A date whose head chain ends at a root that is no verb ("Talks in Geneva on Monday.") once looped forever."""
+    (tmp_path / "a.txt").write_text(
+        " date 2024-04-10 Talks in Geneva on Monday. Lena Ortiz arrived in Geneva on Tuesday.", encoding="utf-8"
+    )
+    briefing = build_briefing(tmp_path, None, MODEL).briefing
+    assert [e.when.value for e in briefing.events] == ["2024-04-09"]
