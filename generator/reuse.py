@@ -9,12 +9,16 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .model import Article, Reuse, Source
 
 SHINGLE = 4
 KEYS = 8
+MIN_SHARED_KEYS = 2
+"""Paragraphs sharing fewer of their smallest shingle hashes are too different to compare word by word."""
+CANDIDATES = 5
+"""At most this many earlier paragraphs, those sharing the most keys, are compared word by word."""
 MIN_WORDS = 8
 """Shorter paragraphs (datelines, one-line headings) are too common to call re-used."""
 REUSED_SHARE = 0.6
@@ -35,7 +39,9 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
                 continue
             source = Source(article.id, paragraph.n)
             keys = _keys(words)
-            earlier = _first(paragraph.text, {c for k in keys for c in index.get(k, ())}, order)
+            shared = Counter(c for k in keys for c in index.get(k, ()))
+            likely = [c for c, n in shared.most_common(CANDIDATES) if n >= MIN_SHARED_KEYS]
+            earlier = _first(paragraph.text, set(likely), order)
             if earlier is not None:
                 found[source] = _reuse(source, paragraph.text, *earlier)
             own.extend((k, (source, paragraph.text)) for k in keys)
