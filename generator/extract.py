@@ -317,7 +317,7 @@ def _owner_before(sent: Span, index: int) -> str | None:
 
 
 def _title_after(sent: Span, index: int, facts: Knowledge) -> tuple[str | None, str | None]:
-    """An apposition: "Name, a senior director at Maxar," → ("senior director", "Maxar")."""
+    """An apposition: "Name, a senior director at Baltic Freight," → ("senior director", "Baltic Freight")."""
     doc = sent.doc
     if index + 2 >= sent.end or doc[index].text != "," or doc[index + 1].lower_ not in ("a", "an", "the"):
         return None, None

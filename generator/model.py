@@ -78,7 +78,7 @@ class Mention:
     title: str | None = None
     """A title written before or in apposition to the name ("Foreign Minister")."""
     title_of: str | None = None
-    """What the title belongs to ("Russia", "Russian Foreign Ministry", "Maxar")."""
+    """What the title belongs to ("Valdoria", "Valdorian Foreign Ministry", "Baltic Freight")."""
     acronym: str | None = None
     """The acronym the text gives for this name: "… Organization (NATO)" → "NATO"."""
     media_cue: bool = False
@@ -99,7 +99,7 @@ class Quotation:
 
     text: str
     speaker: str | None
-    """Surface text of the speaker as written ("Zakharova", "She")."""
+    """Surface text of the speaker as written ("Holt", "She")."""
     via: str | None
     """Surface text of the outlet cited ("Sputnik", "the Tass news agency")."""
 
