@@ -4,7 +4,7 @@ A first resolution across the whole corpus:
 - names normalised (leading "the", possessives, honorifics and titles stripped);
 - names the data files know (countries, international organisations, news agencies) mapped to one name;
 - acronyms joined to the expansion the text gives ("… in Europe (OSCE)");
-- first-name transliterations of one surname joined ("Sergei"/"Sergey");
+- first-name transliterations of one surname joined ("Andrei"/"Andrey");
 - a surname alone joined to the one full name using it in the corpus;
 - the kind decided by votes over every mention, with the data files overruling the model's labels.
 """
@@ -63,7 +63,7 @@ class ActorIndex:
 
 
 def normalize_name(text: str, facts: Knowledge) -> str:
-    """"the United States'" → "United States"; "Mr. Biden's" → "Biden"."""
+    """"the United States'" → "United States"; "Mr. Holt's" → "Holt"."""
     name = " ".join(text.replace("’", "'").split()).strip(" ,;:\"“”()")
     name = re.sub(r"'s?$", "", name)
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
