@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 
-from .model import Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sentence, Source, TimeRef
+from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sentence, Source, TimeRef
 from .resolve import ActorIndex, reported_on, resolve_date
 from .reuse import find_reuse
 
@@ -161,7 +161,7 @@ def _merge_events(events: list[Event]) -> list[Event]:
             merged[match] = _combine(merged[match], event)
         for key in keys:
             index[key].append(match)
-    merged.sort(key=lambda e: (e.when.start, _precision_rank(e.when.precision), e.sources[0], e.id))
+    merged.sort(key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
     return merged
 
 
@@ -214,7 +214,7 @@ def _combine(kept: Event, other: Event) -> Event:
     """`kept` citing `other` too, with the more precise (then more certain) of their dates."""
     better = (not other.reported and kept.reported) or (
         other.reported == kept.reported
-        and (_precision_rank(other.when.precision), other.when.confidence) > (_precision_rank(kept.when.precision), kept.when.confidence)
+        and (PRECISIONS.index(other.when.precision), other.when.confidence) > (PRECISIONS.index(kept.when.precision), kept.when.confidence)
     )
     return dataclasses.replace(
         kept,
@@ -272,10 +272,6 @@ def _mention_spans(index: ActorIndex) -> dict[Source, tuple[tuple[int, int, str]
 
 def _union(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
     return a + tuple(x for x in b if x not in a)
-
-
-def _precision_rank(precision: str) -> int:
-    return ("year", "month", "week", "day").index(precision)
 
 
 def _stable_id(prefix: str, source: Source, offset: int) -> str:

@@ -181,6 +181,8 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             continue
         seen.add((start, end))
         title, title_of = (None, None)
+        is_date = ent.label_ in ("DATE", "TIME")
+        verb = _verb_of(ent.root) if is_date else None
         if ent.label_ == "PERSON":
             start, title, title_of = _title(sent, ent, start, facts)
         yield Mention(
@@ -193,9 +195,9 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
             acronym=acronym,
             media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
             place_cue=bool(PLACE_BEFORE.search(text[max(0, start - 40) : start])),
-            future=ent.label_ in ("DATE", "TIME") and _future(ent.root),
-            main=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root) in (sent.root, *sent.root.conjuncts),
-            past=ent.label_ in ("DATE", "TIME") and _verb_of(ent.root).tag_ in ("VBD", "VBN"),
+            future=verb is not None and _future(verb),
+            main=verb is not None and verb in (sent.root, *sent.root.conjuncts),
+            past=verb is not None and verb.tag_ in ("VBD", "VBN"),
         )
     for start, end, acronym in expansions:
         if sent.start_char <= start < sent.end_char and not any(s <= start < e for s, e in seen):
@@ -210,11 +212,10 @@ def _verb_of(token: Token) -> Token:
     return token
 
 
-def _future(token: Token) -> bool:
-    """The verb governing `token` is future or future-in-the-past ("will meet", "would reopen")."""
-    token = _verb_of(token)
-    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in token.children) or (
-        token.lower_ in FUTURE_AUXILIARIES
+def _future(verb: Token) -> bool:
+    """`verb` is future or future-in-the-past ("will meet", "would reopen")."""
+    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE_AUXILIARIES for c in verb.children) or (
+        verb.lower_ in FUTURE_AUXILIARIES
     )
 
 

@@ -15,6 +15,8 @@ ActorKind = Literal["person", "organization", "country", "place", "media"]
 Precision = Literal["day", "week", "month", "year"]
 
 ACTOR_KINDS: tuple[ActorKind, ...] = ("person", "organization", "country", "place", "media")
+PRECISIONS: tuple[Precision, ...] = ("year", "month", "week", "day")
+"""From the broadest to the most precise: `PRECISIONS.index` ranks them."""
 
 
 @dataclass(frozen=True, order=True)

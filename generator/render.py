@@ -26,7 +26,7 @@ from slugify import slugify
 
 from . import __version__, templates_dir
 from .ingest import first_sentence
-from .model import ACTOR_KINDS, Actor, Article, Briefing, Event, Paragraph, Quote, Reuse, Source, TimeRef
+from .model import ACTOR_KINDS, PRECISIONS, Actor, Article, Briefing, Event, Paragraph, Quote, Reuse, Source, TimeRef
 
 HOME, ACTORS, CHRONOLOGY, ARTICLES, NETWORK = "index.md", "actors/index.md", "chronology.md", "articles/index.md", "network.md"
 NETWORK_NODES = 150
@@ -393,7 +393,7 @@ def _periods(events: tuple[Event, ...]) -> list[Period]:
     result = []
     for period in sorted(periods):
         groups = []
-        for (value, _), group in sorted(periods[period].items(), key=lambda item: (item[1][0].when.start, _rank(item[1][0].when), item[0])):
+        for (value, _), group in sorted(periods[period].items(), key=lambda item: (item[1][0].when.start, PRECISIONS.index(item[1][0].when.precision), item[0])):
             when = group[0].when
             heading = format_when(when) if when.precision != "month" or when.part else f"During {format_when(when)}"
             groups.append((heading, anchor_of(when), group))
@@ -406,10 +406,6 @@ def anchor_of(when: TimeRef) -> str:
     if when.precision in ("day", "week"):
         return when.value.lower()
     return f"{when.value}-{when.part or 'all'}"
-
-
-def _rank(when: TimeRef) -> int:
-    return ("year", "month", "week", "day").index(when.precision)
 
 
 def _group_sources(sources: tuple[Source, ...]) -> list[tuple[str, list[int]]]:
