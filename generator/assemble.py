@@ -25,6 +25,11 @@ SAME_EVENT = 80
 SAME_DATED_EVENT = 80
 """rapidfuzz token-set similarity from which two dated statements of compatible dates are one event."""
 RARE_WORDS = 3
+CANDIDATES = 12
+"""At most this many earlier events, those sharing the most index keys, are compared with a statement."""
+COMMON_KEY = 200
+"""A key (month and actor or word) shared by more events than this no longer tells events apart: it is not
+scanned, so the work per statement stays bounded however large the corpus."""
 REPORT_LAG_DAYS = 31
 """An undated statement may report something that happened up to this long before the article."""
 SAME_QUOTE = 90
@@ -146,13 +151,15 @@ def _merge_events(events: list[Event]) -> list[Event]:
 
     Two statements are one event when their wording is close and their dates can be the same time ("on
     Friday" in one article, "last week" in the next). Candidates come from an index by month and by each
-    statement's actors and rarest words, not from comparing all pairs."""
+    statement's actors and rarest words, not from comparing all pairs: only the few earlier events sharing the
+    most keys are compared, and keys too common to tell events apart are passed over."""
     frequency = Counter(w for e in events for w in set(_words(e.text)))
     merged: list[Event] = []
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for event in events:
         keys = _index_keys(event, frequency)
-        candidates = sorted({i for key in keys for i in index.get(key, ())})
+        shared = Counter(i for key in keys if len(index.get(key, ())) <= COMMON_KEY for i in set(index.get(key, ())))
+        candidates = sorted(i for i, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES])
         match = next((i for i in candidates if _same_event(merged[i], event)), None)
         if match is None:
             match = len(merged)
@@ -160,7 +167,9 @@ def _merge_events(events: list[Event]) -> list[Event]:
         else:
             merged[match] = _combine(merged[match], event)
         for key in keys:
-            index[key].append(match)
+            postings = index[key]
+            if len(postings) <= COMMON_KEY and (not postings or postings[-1] != match):
+                postings.append(match)
     merged.sort(key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
     return merged
 

@@ -18,8 +18,11 @@ class BriefingConfig(base.Config):
     """The installed spaCy pipeline package to read articles with."""
     templates_dir = c.Optional(c.Dir(exists=True))
     """A folder of page templates overriding the packaged ones, file by file."""
-    n_process = c.Type(int, default=1)
-    """Processes for the language model when many articles are new."""
+    search = c.Type(bool, default=True)
+    """Full-text search with Pagefind (actor pages first, hits open the paragraph); off leaves search to
+    whatever other plugin the site lists."""
+    n_process = c.Type(int, default=0)
+    """Processes for the language model; 0 (the default) uses every core when there is much to read."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """As MkDocs validates, but an unknown option is an error: a typo must not pass for a default."""

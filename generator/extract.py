@@ -82,12 +82,24 @@ def extract(
             results[article.id] = ArticleAnalysis(article.id, cached.sentences)
     if todo:
         nlp = get_nlp()
-        for analysis in analyse(todo, nlp, n_process, progress):
+        by_id = {a.id: a for a in todo}
+        processes = n_process if n_process > 0 else _processes_for(todo)
+        for analysis in analyse(todo, nlp, processes, progress):
             results[analysis.article] = analysis
             if cache_dir:
-                article = next(a for a in todo if a.id == analysis.article)
-                _write_cache(cache_dir, _cache_key(article, model_name), analysis)
+                _write_cache(cache_dir, _cache_key(by_id[analysis.article], model_name), analysis)
     return results
+
+
+PARALLEL_FROM_WORDS = 60_000
+"""Below this many words to read, starting more processes costs more than it saves."""
+
+
+def _processes_for(articles: list[Article]) -> int:
+    """Processes for `articles`: every core the machine lets this process use when there is enough to read."""
+    words = sum(len(p.text.split()) for a in articles for p in a.paragraphs)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores) if words >= PARALLEL_FROM_WORDS else 1
 
 
 def analyse(

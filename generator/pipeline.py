@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from spacy.tokens import Doc
+from tqdm import tqdm
+
 from .assemble import assemble
-from .extract import extract, load_model
+from . import __version__, templates_dir
+from .extract import EXTRACT_VERSION, extract, load_model, model_id
 from .ingest import read_articles
-from .model import Briefing, Problem
+from .model import Article, Briefing, Problem
 from .render import briefing_json, make_environment, render
 from .resolve import resolve_actors
 
@@ -28,6 +38,13 @@ class Build:
     notes: list[Problem]
     """Things worth knowing that are not problems: build information."""
 
+    @functools.cached_property
+    def search_kinds(self) -> dict[str, str]:
+        """src_uri → kind ("actor", "article") of the pages the search index holds."""
+        kinds = {f"actors/{a.id}.md": "actor" for a in self.briefing.actors}
+        kinds.update({f"articles/{a.id}.md": "article" for a in self.briefing.articles})
+        return kinds
+
     @property
     def updated(self) -> str:
         """The date of the newest article (not dated ahead of today), as the site's update date, where MkDocs
@@ -36,19 +53,92 @@ class Build:
         return max(dates).isoformat() if dates else "1970-01-01"
 
 
+PROGRESS_FROM = 200
+"""Paragraphs to read from which a progress bar is shown (on a terminal only)."""
+
+
+def progress_bar(docs: Iterable[Doc], total: int) -> Iterable[Doc]:
+    """A progress bar on the terminal while the language model reads; nothing in logs and CI output."""
+    if total < PROGRESS_FROM or not sys.stderr.isatty():
+        return docs
+    return tqdm(docs, total=total, desc="briefing: reading", unit=" paragraphs", mininterval=0.5, leave=False)
+
+
 def build_briefing(
     articles_dir: Path,
     cache_dir: Path | None,
     model: str,
     templates: Path | None = None,
-    n_process: int = 1,
+    n_process: int = 0,
     directory_urls: bool = False,
 ) -> Build:
     articles, problems = read_articles(articles_dir, today=dt.date.today())
-    analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process)
+    key = _build_key(articles, problems, model, templates, directory_urls)
+    cached = _load_build(cache_dir, key)
+    if cached is not None:
+        return cached
+    build = _build(articles, problems, model, cache_dir, templates, n_process, directory_urls)
+    _save_build(cache_dir, key, build)
+    return build
+
+
+def _build(
+    articles: list[Article],
+    problems: list[Problem],
+    model: str,
+    cache_dir: Path | None,
+    templates: Path | None,
+    n_process: int,
+    directory_urls: bool,
+) -> Build:
+    analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
     briefing = assemble(articles, analyses, resolve_actors(articles, analyses))
     pages = render(briefing, make_environment(templates), directory_urls)
     data = json.dumps(briefing_json(briefing), ensure_ascii=False, indent=1) + "\n"
     linked = {source.article for source, spans in briefing.mention_spans.items() if spans}
     notes = [Problem(a.file, None, "no names found in it; built without actor links") for a in articles if a.id not in linked]
     return Build(briefing, pages, data, problems, notes)
+
+
+BUILD_CACHE = "build.pickle"
+"""The last build's result: a rebuild with the same articles, templates and versions takes it as it is."""
+
+
+def _build_key(articles: list[Article], problems: list[Problem], model: str, templates: Path | None, directory_urls: bool) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, EXTRACT_VERSION, model_id(model), str(directory_urls), str(sys.version_info[:2])):
+        digest.update(f"{part}\0".encode())
+    for folder in (templates_dir(), templates):
+        if folder is not None:
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for article in articles:
+        digest.update(repr(article).encode())
+    for problem in problems:
+        digest.update(repr(problem).encode())
+    return digest.hexdigest()
+
+
+def _load_build(cache_dir: Path | None, key: str) -> Build | None:
+    """The cached build for `key`, or None. The file is this generator's own, in the build's cache folder."""
+    if cache_dir is None:
+        return None
+    try:
+        with open(cache_dir / BUILD_CACHE, "rb") as handle:
+            stored_key, build = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return build if stored_key == key and isinstance(build, Build) else None
+
+
+def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:
+    if cache_dir is None:
+        return
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as handle:
+            pickle.dump((key, build), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, cache_dir / BUILD_CACHE)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

@@ -14,7 +14,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import assets_dir
+from . import search
 from .config import BriefingConfig
+from .pagecache import CachedPage, PageCache, setup_fingerprint
 from .pipeline import Build, build_briefing
 from .render import alias_slugs, atom_feed, redirect_html
 
@@ -32,9 +34,15 @@ STYLESHEET = "assets/briefing/briefing.css"
 TIMELINE = "assets/briefing/timeline.js"
 NETWORK = "assets/briefing/network.js"
 IFRAME_SHIM = "assets/briefing/iframe-worker-shim.js"
-ASSETS = {STYLESHEET: "briefing.css", TIMELINE: "timeline.js", NETWORK: "network.js", IFRAME_SHIM: "iframe-worker-shim.js"}
+SEARCH = "assets/briefing/search.js"
+ASSETS = {
+    STYLESHEET: "briefing.css",
+    TIMELINE: "timeline.js",
+    NETWORK: "network.js",
+    IFRAME_SHIM: "iframe-worker-shim.js",
+    SEARCH: "search.js",
+}
 """Files the site serves from itself, from the package's assets/."""
-CHRONOLOGY = "chronology.md"
 FEED = "feed.xml"
 
 
@@ -53,6 +61,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 config.markdown_extensions.append(extension)
         config.extra_css.append(STYLESHEET)
         config.extra_javascript.extend([TIMELINE, NETWORK])
+        if self.config.search:
+            config.extra_javascript.append(SEARCH)
+            if "material/search" in config.plugins:
+                log.warning("both Material's search and briefing's search are on: remove `search` from `plugins` in mkdocs.yml, or set the briefing option `search: false`")
         polyfills = config.extra.get("polyfills", [])
         config.extra["polyfills"] = [IFRAME_SHIM if "iframe-worker" in str(p) else p for p in polyfills]
         return config
@@ -61,6 +73,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if not self.config.enabled:
             return files
         base = Path(config.config_file_path).parent
+        self.page_cache = PageCache(base / self.config.cache_dir / "html", setup_fingerprint(config))
         try:
             self.build = build_briefing(
                 articles_dir=Path(self.config.articles_dir),
@@ -82,11 +95,17 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 log.info("%s in docs_dir is replaced by the generated page", uri)
                 files.remove(files.get_file_from_path(uri))
             inclusion = InclusionLevel.INCLUDED if uri in SECTION_PAGES else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+            file = File.generated(config, uri, content=markdown, inclusion=inclusion)
+            files.append(file)
+            if inclusion is InclusionLevel.NOT_IN_NAV:
+                CachedPage(file, config, self.page_cache)
         for uri, name in ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(assets_dir() / name)))
-        chronology = files.get_file_from_path(CHRONOLOGY)
-        feed = atom_feed(self.build.briefing, chronology.url if chronology else CHRONOLOGY, config.site_url)
+        def url_of(uri: str) -> str:
+            file = files.get_file_from_path(uri)
+            return file.url if file else uri
+
+        feed = atom_feed(self.build.briefing, url_of, config.site_url)
         files.append(File.generated(config, FEED, content=feed))
         return files
 
@@ -95,7 +114,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return output
         href = get_relative_url(FEED, page.url)
         link = f'<link rel="alternate" type="application/atom+xml" title="Briefing: events" href="{href}">'
-        return output.replace("</head>", f"  {link}\n  </head>", 1)
+        output = output.replace("</head>", f"  {link}\n  </head>", 1)
+        if self.config.search:
+            output = search.with_search_box(output, self.build.search_kinds.get(page.file.src_uri))
+        return output
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         if self.build is not None:
@@ -112,6 +134,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.build is None:
             return
+        self.page_cache.prune()
         site = Path(config.site_dir)
         (site / "briefing.json").write_text(self.build.json, encoding="utf-8")
         for slug, actor_id in alias_slugs(self.build.briefing).items():
@@ -123,6 +146,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(redirect_html(target), encoding="utf-8")
         (site / "briefing.schema.json").write_bytes((assets_dir() / "briefing.schema.json").read_bytes())
+        if self.config.search:
+            (site / search.TITLES).write_text(search.titles_script(self.build.briefing, config.use_directory_urls), encoding="utf-8")
+            try:
+                search.index_site(site, Path(config.config_file_path).parent / self.config.cache_dir / "pagefind")
+            except search.IndexError as error:
+                raise PluginError(f"briefing: {error}") from error
 
 
 def _shown_path(folder: Path, base: Path) -> str:

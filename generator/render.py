@@ -15,7 +15,8 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,17 @@ SOURCE_LINKS = 12
 LATEST_EVENTS = 10
 KEY_DATES = 5
 FEED_ENTRIES = 500
+NETWORK_EDGES = 3000
+"""The strongest links drawn on the network page; the page stays small whatever the corpus."""
+ON_ACTOR_PAGE = 50
+"""Events, quotes and articles listed on an actor's page (the latest); longer lists go on pages of their own."""
+LIST_PAGE = 300
+"""Items on one of an actor's list pages."""
+CHRONOLOGY_PAGE = 400
+"""Events on one chronology page: a longer chronology becomes an index of months, each on its own page(s)."""
+QUOTES_PAGE = 300
+INDEX_PAGE = 1000
+"""Articles or actors listed on one index page: longer indexes are grouped (by month, by kind) on pages of their own."""
 KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
 
 _ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#+="}
@@ -111,6 +123,7 @@ def make_environment(override: Path | None = None) -> jinja2.Environment:
     env.filters["count"] = count
     env.filters["anchor"] = anchor_of
     env.globals["front_matter"] = front_matter
+    env.globals["period_size"] = lambda period: sum(len(events) for _, _, events in period.groups)
     return env
 
 
@@ -124,6 +137,13 @@ class Pages:
     articles: dict[str, Article]
     directory_urls: bool = False
     """MkDocs' use_directory_urls: how links written in raw HTML must look."""
+    chronology_where: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Anchor of a date heading → the chronology page it is on."""
+
+    def chronology(self, when: TimeRef) -> str:
+        """The src_uri#anchor of a date in the chronology."""
+        anchor = anchor_of(when)
+        return f"{self.chronology_where.get(anchor, CHRONOLOGY)}#{anchor}"
 
     def html_url(self, target: str) -> str:
         """The URL of page `target` (a src_uri) from this page, as the built site spells it, for raw HTML."""
@@ -213,6 +233,11 @@ class Pages:
     def source_of(self, article: Article, paragraph: Paragraph) -> Source:
         return Source(article.id, paragraph.n)
 
+    def more(self, word: str, pages: ListPages) -> Markup:
+        """"The latest 50 of 812 events are shown; all of them, oldest first: page 1 · 2 · 3"."""
+        links = " · ".join(str(self.link(part.n, part.uri)) for part in pages.parts)
+        return Markup(f"*The latest {len(pages.shown)} of {count(pages.total, word)} are shown; all of them, oldest first:* page {links}")
+
     def sources(self, sources: tuple[Source, ...] | list[Source], limit: int = SOURCE_LINKS) -> Markup:
         """Links to the first `limit` sources; the rest are counted (briefing.json lists them all)."""
         shown = " · ".join(self.source(s) for s in sources[:limit])
@@ -237,9 +262,11 @@ class Pages:
 
 
 def render(briefing: Briefing, env: jinja2.Environment, directory_urls: bool = False) -> dict[str, str]:
-    """Every page of the site, src_uri → Markdown."""
+    """Every page of the site, src_uri → Markdown. Long lists (the chronology, the indexes, an actor's events)
+    are spread over pages so that no page grows with the corpus."""
     actors = {a.id: a for a in briefing.actors}
     articles = {a.id: a for a in briefing.articles}
+    layout = chronology_layout(briefing)
     events_of: dict[str, list[Event]] = defaultdict(list)
     for event in briefing.events:
         for actor in event.actors:
@@ -248,47 +275,146 @@ def render(briefing: Briefing, env: jinja2.Environment, directory_urls: bool = F
     for quote in briefing.quotes:
         if quote.speaker:
             quotes_of[quote.speaker].append(quote)
+    rendered: dict[str, str] = {}
 
-    def page(uri: str, template: str, **context: object) -> tuple[str, str]:
-        helpers = Pages(uri, briefing, actors, articles, directory_urls)
-        return uri, env.get_template(template).render(pages=helpers, briefing=briefing, **context)
+    def page(uri: str, template: str, **context: object) -> None:
+        helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where)
+        rendered[uri] = env.get_template(template).render(pages=helpers, briefing=briefing, **context)
 
-    rendered = dict(
-        [
-            page(
-                HOME,
-                "home.md.j2",
-                top_actors=briefing.actors[:TOP_ACTORS],
-                latest=_latest(briefing.events),
-                key_dates=_key_dates(briefing.events),
-                newest=briefing.articles[-1] if briefing.articles else None,
-            ),
-            page(ACTORS, "actors.md.j2", by_kind=_by_kind(briefing.actors), labels=KIND_LABELS),
-            page(CHRONOLOGY, "chronology.md.j2", periods=_periods(briefing.events)),
-            page(ARTICLES, "articles.md.j2", by_month=_by_month(briefing.articles)),
-            page(NETWORK, "network.md.j2", network=network_data(briefing), labels=KIND_LABELS),
-        ]
+    page(
+        HOME,
+        "home.md.j2",
+        top_actors=briefing.actors[:TOP_ACTORS],
+        latest=_latest(briefing.events),
+        key_dates=_key_dates(briefing.events),
+        newest=briefing.articles[-1] if briefing.articles else None,
+        layout_quotes=layout.quote_pages[0].uri if layout.quote_pages else f"{CHRONOLOGY}#quotes",
     )
+    _index_pages(page, ACTORS, "actors.md.j2", "actors/kinds", _by_kind(briefing.actors), labels=KIND_LABELS)
+    _index_pages(page, ARTICLES, "articles.md.j2", "articles/months", _by_month(briefing.articles))
+    page(CHRONOLOGY, "chronology.md.j2", layout=layout)
+    for part in layout.pages:
+        page(part.uri, "chronology_part.md.j2", layout=layout, part=part)
+    for part in layout.quote_pages:
+        page(part.uri, "quotes.md.j2", layout=layout, part=part)
+    page(NETWORK, "network.md.j2", network=network_data(briefing), labels=KIND_LABELS)
     for actor in briefing.actors:
-        uri, text = page(
-            f"actors/{actor.id}.md",
-            "actor.md.j2",
-            actor=actor,
-            events=events_of[actor.id],
-            quotes=quotes_of[actor.id],
-            partners=briefing.cooccurrence.get(actor.id, ()),
-            mentioned_in=_group_sources(actor.sources),
-        )
-        rendered[uri] = text
+        lists = {
+            "events": _list_pages(f"actors/{actor.id}", "events", events_of[actor.id]),
+            "quotes": _list_pages(f"actors/{actor.id}", "quotes", quotes_of[actor.id]),
+            "articles": _list_pages(f"actors/{actor.id}", "articles", _group_sources(actor.sources)),
+        }
+        page(f"actors/{actor.id}.md", "actor.md.j2", actor=actor, lists=lists, partners=briefing.cooccurrence.get(actor.id, ()))
+        for what, pages in lists.items():
+            for part in pages.parts:
+                page(part.uri, "actor_list.md.j2", actor=actor, what=what, pages_of=pages, part=part)
     mentioned: dict[str, list[str]] = defaultdict(list)
     for (source, spans) in briefing.mention_spans.items():
         for _, _, actor_id in spans:
             if actor_id not in mentioned[source.article]:
                 mentioned[source.article].append(actor_id)
     for article in briefing.articles:
-        uri, text = page(f"articles/{article.id}.md", "article.md.j2", article=article, actor_ids=mentioned[article.id])
-        rendered[uri] = text
+        page(f"articles/{article.id}.md", "article.md.j2", article=article, actor_ids=mentioned[article.id])
     return rendered
+
+
+@dataclass(frozen=True)
+class Part:
+    """One page of a long list: where it is, what it is called, what it lists, and which of how many it is."""
+
+    uri: str
+    title: str
+    items: list
+    n: int = 1
+    of: int = 1
+
+
+@dataclass(frozen=True)
+class ListPages:
+    """A list shown in part on its owner's page (`shown`, the latest) and whole over `parts` when longer."""
+
+    total: int
+    shown: list
+    parts: list[Part]
+
+
+def _list_pages(folder: str, what: str, items: list) -> ListPages:
+    if len(items) <= ON_ACTOR_PAGE:
+        return ListPages(len(items), items, [])
+    chunks = _chunks(items, LIST_PAGE)
+    parts = [Part(f"{folder}/{what}-{i}.md", what, chunk, i, len(chunks)) for i, chunk in enumerate(chunks, 1)]
+    return ListPages(len(items), items[-ON_ACTOR_PAGE:], parts)
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _index_pages(page, uri: str, template: str, folder: str, groups: list[tuple[str, list]], **context: object) -> None:
+    """An index (of actors by kind, of articles by month) on one page, or, when longer than INDEX_PAGE, an
+    index of its groups with each group on its own page(s)."""
+    if sum(len(items) for _, items in groups) <= INDEX_PAGE:
+        page(uri, template, groups=groups, parts=None, part=None, siblings=None, **context)
+        return
+    parts: list[tuple[str, int, list[Part]]] = []
+    for key, items in groups:
+        chunks = _chunks(items, INDEX_PAGE)
+        slug = slugify(key)
+        group_parts = [Part(f"{folder}/{slug}{'' if i == 1 else f'-{i}'}.md", key, chunk, i, len(chunks)) for i, chunk in enumerate(chunks, 1)]
+        parts.append((key, len(items), group_parts))
+    page(uri, template, groups=groups, parts=parts, part=None, siblings=None, **context)
+    for _, _, group_parts in parts:
+        for part in group_parts:
+            page(part.uri, template, groups=[(part.title, part.items)], parts=None, part=part, siblings=group_parts, **context)
+
+
+@dataclass(frozen=True)
+class ChronologyLayout:
+    """Where the chronology's events and quotes are: all on the chronology page, or, for a long chronology,
+    the chronology page as an index of months with each month on its own page(s) and the quotes on theirs."""
+
+    split: bool
+    periods: list[Period]
+    pages: list[Part]
+    """Month (or year) pages; items are the Periods on the page (one, or one's share of a long month)."""
+    quote_pages: list[Part]
+    where: dict[str, str]
+    """Anchor of every date heading → the page it is on."""
+
+
+def chronology_layout(briefing: Briefing) -> ChronologyLayout:
+    periods = _periods(briefing.events)
+    if len(briefing.events) <= CHRONOLOGY_PAGE:
+        where = {anchor: CHRONOLOGY for p in periods for _, anchor, _ in p.groups}
+        where.update({p.anchor: CHRONOLOGY for p in periods})
+        return ChronologyLayout(False, periods, [], [], where)
+    pages: list[Part] = []
+    where = {}
+    for period in periods:
+        shares = _split_groups(period.groups, CHRONOLOGY_PAGE)
+        for i, groups in enumerate(shares, 1):
+            uri = f"chronology/{period.anchor}{'' if i == 1 else f'-{i}'}.md"
+            pages.append(Part(uri, period.title, [Period(period.title, period.anchor, groups)], i, len(shares)))
+            for _, anchor, _ in groups:
+                where.setdefault(anchor, uri)
+        where[period.anchor] = f"chronology/{period.anchor}.md"
+    chunks = _chunks(list(briefing.quotes), QUOTES_PAGE)
+    quote_pages = [Part(f"chronology/quotes-{i}.md", "Quotes", chunk, i, len(chunks)) for i, chunk in enumerate(chunks, 1)]
+    return ChronologyLayout(True, periods, pages, quote_pages, where)
+
+
+def _split_groups(groups: list[tuple[str, str, list[Event]]], limit: int) -> list[list[tuple[str, str, list[Event]]]]:
+    """Dated groups in shares of at most `limit` events, cut between groups where one fits, else within one."""
+    shares: list[list[tuple[str, str, list[Event]]]] = [[]]
+    size = 0
+    for heading, anchor, events in groups:
+        for n, chunk in enumerate(_chunks(events, limit)):
+            if size and size + len(chunk) > limit:
+                shares.append([])
+                size = 0
+            shares[-1].append((heading if n == 0 else f"{heading} (continued)", anchor, chunk))
+            size += len(chunk)
+    return shares
 
 
 def count(n: int, word: str) -> str:
@@ -337,6 +463,7 @@ def network_data(briefing: Briefing) -> Network:
     edges = [
         [a, b, n] for a, partners in briefing.cooccurrence.items() if a in ids for b, n in partners if b in ids and a < b
     ]
+    edges = sorted(sorted(edges, key=lambda edge: (-edge[2], edge[0], edge[1]))[:NETWORK_EDGES])
     data = {
         "nodes": [{"id": a.id, "name": a.name, "kind": a.kind, "mentions": a.mentions} for a in nodes],
         "edges": edges,
@@ -447,8 +574,11 @@ def redirect_html(target: str) -> str:
     )
 
 
-def atom_feed(briefing: Briefing, chronology_url: str, site_url: str | None) -> str:
-    """An Atom feed of the dated events, newest first, each linking to its day in the chronology."""
+def atom_feed(briefing: Briefing, url_of: Callable[[str], str], site_url: str | None) -> str:
+    """An Atom feed of the dated events, newest first, each linking to its day in the chronology; `url_of`
+    gives the site URL of a page's src_uri."""
+    where = chronology_layout(briefing).where
+    chronology_url = url_of(CHRONOLOGY)
     atom = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", atom)
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
@@ -466,7 +596,7 @@ def atom_feed(briefing: Briefing, chronology_url: str, site_url: str | None) -> 
         title = f"{format_when(event.when)}: " + " ".join(words[:14]) + (" …" if len(words) > 14 else "")
         for tag, text in (("id", f"urn:briefing:event:{event.id}"), ("title", title), ("updated", f"{event.when.start.isoformat()}T00:00:00Z")):
             ET.SubElement(entry, f"{{{atom}}}{tag}").text = text
-        ET.SubElement(entry, f"{{{atom}}}link", rel="alternate", href=f"{base}{chronology_url}#{anchor_of(event.when)}")
+        ET.SubElement(entry, f"{{{atom}}}link", rel="alternate", href=f"{base}{url_of(where.get(anchor_of(event.when), CHRONOLOGY))}#{anchor_of(event.when)}")
         ET.SubElement(entry, f"{{{atom}}}content", type="text").text = event.text
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"

@@ -1,7 +1,7 @@
 """Paragraphs that articles re-use from earlier ones, found by MinHash-style blocking and checked word by word.
 
 Each paragraph is keyed by the smallest hashes of its word 4-grams; paragraphs sharing a key are
-compared with rapidfuzz, so the work grows with the corpus, not with its square.
+compared word by word (longest common subsequence, rapidfuzz), so the work grows with the corpus, not with its square.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 
+from rapidfuzz.distance import LCSseq
+
 from .model import Article, Reuse, Source
 
 SHINGLE = 4
@@ -18,6 +20,9 @@ KEYS = 8
 MIN_SHARED_KEYS = 2
 """Paragraphs sharing fewer of their smallest shingle hashes are too different to compare word by word."""
 CANDIDATES = 5
+COMMON_KEY = 64
+"""A shingle hash kept by more paragraphs than this (boilerplate) keeps only its earliest ones: the earliest
+publication is what is looked for, and the lists stay bounded."""
 """At most this many earlier paragraphs, those sharing the most keys, are compared word by word."""
 MIN_WORDS = 8
 """Shorter paragraphs (datelines, one-line headings) are too common to call re-used."""
@@ -46,7 +51,8 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
                 found[source] = _reuse(source, paragraph.text, *earlier)
             own.extend((k, (source, paragraph.text)) for k in keys)
         for key, entry in own:
-            index[key].append(entry)
+            if len(index[key]) < COMMON_KEY:
+                index[key].append(entry)
     return found
 
 
@@ -75,8 +81,7 @@ def shared_share(old: str, new: str) -> float:
     a, b = old.split(), new.split()
     if not b:
         return 0.0
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()) / len(b)
+    return LCSseq.similarity(a, b) / len(b)
 
 
 def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlparse
@@ -163,3 +164,73 @@ def test_network_filters_and_opens_actor_pages(page: Page, served_site: str, see
     nodes.first.dispatch_event("click")
     page.wait_for_url(f"**/actors/{target}.html")
     assert page.locator(".briefing-neighbours a").count() > 0
+
+
+def rare_word(site: Path) -> tuple[str, str, int]:
+    """A word of one article paragraph found nowhere else in the corpus (no actor's name): (word, article, n)."""
+    data = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
+    names = " ".join(" ".join([a["name"], *a["aliases"]]) for a in data["actors"]).casefold()
+    where: dict[str, set[tuple[str, int]]] = {}
+    words: dict[str, str] = {}
+    for article in data["articles"]:
+        for p in article["paragraphs"]:
+            for word in re.findall(r"[a-z]+", p["text"].casefold()):
+                where.setdefault(word[:6], set()).add((article["id"], p["n"]))  # the search stems words
+                words.setdefault(word[:6], word)
+    for stem, places in sorted(where.items()):
+        word = words[stem]
+        if len(places) == 1 and len(word) >= 9 and stem not in names:
+            (article, n), = places
+            return word, article, n
+    raise AssertionError("no rare word in the corpus")
+
+
+def test_a_search_hit_in_an_article_opens_its_paragraph(page: Page, served_site: str, seeds_site: Path) -> None:
+    word, article, n = rare_word(seeds_site)
+    page.goto(served_site)
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(word, delay=30)
+    hit = page.locator(f".md-search-result__item a[href*='articles/{article}.html']").first
+    hit.wait_for(timeout=15000)
+    assert hit.get_attribute("href").endswith(f"#p{n}")
+    assert word in hit.locator("mark").first.inner_text().casefold()
+    hit.click()
+    page.wait_for_url(f"**#p{n}")
+    paragraph = page.locator(f"[id='p{n}']")
+    assert paragraph.evaluate("e => e.matches(':target')") and word in paragraph.inner_text().casefold()
+
+
+def test_search_fetches_only_pieces_of_the_index(page: Page, served_site: str, seeds_site: Path) -> None:
+    """The first results come from Pagefind's bundle: its loader and the index chunks the query needs."""
+    person = most_mentioned_person(seeds_site)
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(served_site + "chronology.html")
+    page.wait_for_load_state("networkidle")
+    before = len(fetched)
+    page.keyboard.press("s")
+    page.locator("input.md-search__input").press_sequentially(person["name"], delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    first = page.locator(".md-search-result__item a").first
+    assert first.get_attribute("href").endswith(f"actors/{person['id']}.html")
+    during = [urlparse(u).path for u in fetched[before:]]
+    assert any(p.endswith("pagefind/pagefind.js") for p in during)
+    assert any("/pagefind/index/" in p for p in during)
+    assert not any(p.endswith("search_index.json") for p in during)
+
+
+def test_search_from_disk_finds_names_and_titles(browser: Browser, seeds_site: Path) -> None:
+    """Opened as files, where browsers refuse Pagefind's index, the box searches names and titles instead."""
+    person = most_mentioned_person(seeds_site)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((seeds_site / "articles" / "index.html").as_uri())
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially(person["aliases"][0] if person["aliases"] else person["name"], delay=30)
+    first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
+    assert "opened from disk" in page.locator(".md-search-result__meta").inner_text()
+    first.click()
+    page.wait_for_url(f"**/actors/{person['id']}.html")
+    assert page.locator("h1").inner_text().rstrip("¶") == person["name"]
+    context.close()

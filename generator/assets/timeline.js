@@ -1,5 +1,6 @@
 /* Briefing timeline: draws the chronology's dated groups as bars on a time axis above the list.
-   It reads the page it is on (headings with date anchors and their event lists); it fetches nothing. */
+   It reads the page it is on (headings with date anchors and their event lists, or, on the index of a long
+   chronology, month headings with data-count and data-href); it fetches nothing. */
 (function () {
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
@@ -30,8 +31,9 @@
     article.querySelectorAll("h3[id]").forEach(function (heading) {
       var span = period(heading.id);
       var list = heading.nextElementSibling;
-      if (!span || !list || list.tagName !== "UL") return;
-      found.push({ id: heading.id, start: span[0], end: span[1], count: list.children.length,
+      var count = heading.dataset.count ? +heading.dataset.count : (list && list.tagName === "UL" ? list.children.length : 0);
+      if (!span || !count) return;
+      found.push({ id: heading.id, start: span[0], end: span[1], count: count, href: heading.dataset.href,
                    label: heading.textContent.replace(/\u00b6$/, "").trim() });
     });
     return found;
@@ -73,7 +75,7 @@
       var tip = element("title", {});
       tip.textContent = g.label + ": " + g.count + (g.count === 1 ? " event" : " events");
       bar.appendChild(tip);
-      var go = function () { location.hash = g.id; };
+      var go = function () { if (g.href) location.href = g.href; else location.hash = g.id; };
       bar.addEventListener("click", go);
       bar.addEventListener("keydown", function (e) { if (e.key === "Enter") go(); });
       svg.appendChild(bar);
