@@ -123,7 +123,6 @@ def bench(n: int, work: Path) -> dict[str, float]:
     build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
     processes = len(os.sched_getaffinity(0))
     cold, cold_rss = timed(build, env)
-    pages = site_pages(site)
     warm, warm_rss = timed(build, env)
     make(1, work / "one", seed=n + 7)
     shutil.copy(work / "one" / "000000.txt", corpus / "zz-added.txt")
@@ -131,6 +130,7 @@ def bench(n: int, work: Path) -> dict[str, float]:
     first = sorted(corpus.glob("*.txt"))[0]
     first.write_text(first.read_text(encoding="utf-8") + "\n\nAn edited closing paragraph about the budget.", encoding="utf-8")
     edited, _ = timed(build, env)
+    pages = site_pages(site)
     nlp_seconds = spacy_floor(corpus, processes)
     plain_seconds = mkdocs_floor(corpus, work, len(pages))
     briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
