@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -17,12 +17,12 @@ from pathlib import Path
 from spacy.tokens import Doc
 from tqdm import tqdm
 
-from .assemble import assemble
 from . import __version__, templates_dir
+from .assemble import assemble
 from .extract import EXTRACT_VERSION, extract, load_model, model_id
 from .ingest import read_articles
 from .model import Article, Briefing, Problem
-from .render import briefing_json, make_environment, render
+from .render import briefing_json, chronology_layout, make_environment, render
 from .resolve import resolve_actors
 
 
@@ -37,6 +37,8 @@ class Build:
     """Files left out or read with a problem: build warnings."""
     notes: list[Problem]
     """Things worth knowing that are not problems: build information."""
+    chronology_where: dict[str, str]
+    """Anchor of every date heading → the chronology page it is on."""
 
     @functools.cached_property
     def search_kinds(self) -> dict[str, str]:
@@ -93,26 +95,27 @@ def _build(
 ) -> Build:
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
     briefing = assemble(articles, analyses, resolve_actors(articles, analyses))
-    pages = render(briefing, make_environment(templates), directory_urls)
+    layout = chronology_layout(briefing)
+    pages = render(briefing, make_environment(templates), directory_urls, layout)
     data = json.dumps(briefing_json(briefing), ensure_ascii=False, indent=1) + "\n"
     linked = {source.article for source, spans in briefing.mention_spans.items() if spans}
     notes = [Problem(a.file, None, "no names found in it; built without actor links") for a in articles if a.id not in linked]
-    return Build(briefing, pages, data, problems, notes)
+    return Build(briefing, pages, data, problems, notes, layout.where)
 
 
 BUILD_CACHE = "build.pickle"
-"""The last build's result: a rebuild with the same articles, templates and versions takes it as it is."""
+"""The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
 
 
 def _build_key(articles: list[Article], problems: list[Problem], model: str, templates: Path | None, directory_urls: bool) -> str:
     digest = hashlib.sha256()
     for part in (__version__, EXTRACT_VERSION, model_id(model), str(directory_urls), str(sys.version_info[:2])):
         digest.update(f"{part}\0".encode())
-    for folder in (templates_dir(), templates):
+    for folder in (Path(__file__).parent, templates_dir(), templates):
         if folder is not None:
             for path in sorted(Path(folder).rglob("*")):
-                if path.is_file():
-                    digest.update(path.name.encode() + b"\0" + path.read_bytes())
+                if path.is_file() and "__pycache__" not in path.parts:
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     for article in articles:
         digest.update(repr(article).encode())
     for problem in problems:

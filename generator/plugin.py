@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import hashlib
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,8 +13,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import assets_dir
-from . import search
+from . import assets_dir, search
 from .config import BriefingConfig
 from .pagecache import CachedPage, PageCache, setup_fingerprint
 from .pipeline import Build, build_briefing
@@ -49,6 +48,7 @@ FEED = "feed.xml"
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     def __init__(self) -> None:
         self.build: Build | None = None
+        self.pages_digest = hashlib.sha256()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = None
@@ -74,6 +74,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return files
         base = Path(config.config_file_path).parent
         self.page_cache = PageCache(base / self.config.cache_dir / "html", setup_fingerprint(config))
+        self.pages_digest = hashlib.sha256()
+        """Every page as written: the search bundle of the last build is reused when it is unchanged."""
         try:
             self.build = build_briefing(
                 articles_dir=Path(self.config.articles_dir),
@@ -101,11 +103,12 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 CachedPage(file, config, self.page_cache)
         for uri, name in ASSETS.items():
             files.append(File.generated(config, uri, abs_src_path=str(assets_dir() / name)))
+
         def url_of(uri: str) -> str:
             file = files.get_file_from_path(uri)
             return file.url if file else uri
 
-        feed = atom_feed(self.build.briefing, url_of, config.site_url)
+        feed = atom_feed(self.build.briefing, self.build.chronology_where, url_of, config.site_url)
         files.append(File.generated(config, FEED, content=feed))
         return files
 
@@ -117,6 +120,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         output = output.replace("</head>", f"  {link}\n  </head>", 1)
         if self.config.search:
             output = search.with_search_box(output, self.build.search_kinds.get(page.file.src_uri))
+            self.pages_digest.update(page.file.dest_uri.encode() + b"\0" + output.encode())
         return output
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -149,8 +153,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.config.search:
             (site / search.TITLES).write_text(search.titles_script(self.build.briefing, config.use_directory_urls), encoding="utf-8")
             try:
-                search.index_site(site, Path(config.config_file_path).parent / self.config.cache_dir / "pagefind")
-            except search.IndexError as error:
+                cache = Path(config.config_file_path).parent / self.config.cache_dir / "pagefind"
+                search.index_site(site, cache, self.pages_digest.hexdigest())
+            except search.SearchIndexError as error:
                 raise PluginError(f"briefing: {error}") from error
 
 

@@ -261,12 +261,14 @@ class Pages:
         return Markup(_escape_line_start("".join(parts).strip()))
 
 
-def render(briefing: Briefing, env: jinja2.Environment, directory_urls: bool = False) -> dict[str, str]:
+def render(
+    briefing: Briefing, env: jinja2.Environment, directory_urls: bool = False, layout: ChronologyLayout | None = None
+) -> dict[str, str]:
     """Every page of the site, src_uri → Markdown. Long lists (the chronology, the indexes, an actor's events)
     are spread over pages so that no page grows with the corpus."""
     actors = {a.id: a for a in briefing.actors}
     articles = {a.id: a for a in briefing.articles}
-    layout = chronology_layout(briefing)
+    layout = layout or chronology_layout(briefing)
     events_of: dict[str, list[Event]] = defaultdict(list)
     for event in briefing.events:
         for actor in event.actors:
@@ -469,9 +471,15 @@ def network_data(briefing: Briefing) -> Network:
         "edges": edges,
         "hubs": [a.id for a in hubs],
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return Network(nodes, hubs, Markup(safe))
+    return Network(nodes, hubs, Markup(script_json(data, sort_keys=True)))
+
+
+def script_json(data: object, **options: object) -> str:
+    """`data` as JSON that cannot end the <script> element holding it, whatever its strings contain."""
+    text = json.dumps(data, ensure_ascii=False, **options)
+    for char in "&<>\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return text
 
 
 def _key_dates(events: tuple[Event, ...]) -> list[tuple[TimeRef, int, list[Event]]]:
@@ -574,10 +582,9 @@ def redirect_html(target: str) -> str:
     )
 
 
-def atom_feed(briefing: Briefing, url_of: Callable[[str], str], site_url: str | None) -> str:
-    """An Atom feed of the dated events, newest first, each linking to its day in the chronology; `url_of`
-    gives the site URL of a page's src_uri."""
-    where = chronology_layout(briefing).where
+def atom_feed(briefing: Briefing, where: dict[str, str], url_of: Callable[[str], str], site_url: str | None) -> str:
+    """An Atom feed of the dated events, newest first, each linking to its day in the chronology (`where`: the
+    chronology page of each date anchor); `url_of` gives the site URL of a page's src_uri."""
     chronology_url = url_of(CHRONOLOGY)
     atom = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", atom)

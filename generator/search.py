@@ -8,9 +8,7 @@ query needs them, so a reader of a large briefing downloads a few hundred kiloby
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import json
 import re
 import shutil
 import subprocess
@@ -19,6 +17,7 @@ from pathlib import Path
 import material
 
 from .model import Briefing
+from .render import script_json
 
 TITLES = "search-titles.js"
 ICONS = Path(material.__file__).parent / "templates" / ".icons" / "material"
@@ -26,7 +25,7 @@ _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
 _HEADER_END = re.compile(r"(</nav>\s*</header>)")
 
 
-class IndexError(Exception):
+class SearchIndexError(Exception):
     """Pagefind could not index the site."""
 
 
@@ -82,16 +81,14 @@ def titles_script(briefing: Briefing, directory_urls: bool) -> str:
 
     entries = [[" / ".join((a.name, *a.aliases)), url(f"actors/{a.id}.md"), "actor"] for a in briefing.actors]
     entries += [[a.title, url(f"articles/{a.id}.md"), "article"] for a in briefing.articles]
-    text = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
-    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.briefingSearchTitles = {safe};\n"
+    return f"window.briefingSearchTitles = {script_json(entries, separators=(',', ':'))};\n"
 
 
-def index_site(site: Path, cache: Path | None = None) -> None:
+def index_site(site: Path, cache: Path | None = None, pages_key: str | None = None) -> None:
     """Run Pagefind over the built site; its bundle goes to site/pagefind/. With a `cache` folder, the bundle
-    of the last build is kept there and copied back when no page Pagefind reads has changed."""
-    key = _pages_key(site) if cache is not None else None
-    kept = cache / key if cache is not None and key else None
+    of the last build is kept there and copied back when the pages (`pages_key`: a hash of every page as
+    written) are those it was made from."""
+    kept = cache / pages_key if cache is not None and pages_key else None
     if kept is not None and kept.is_dir():
         shutil.copytree(kept, site / "pagefind", dirs_exist_ok=True)
         return
@@ -104,14 +101,6 @@ def index_site(site: Path, cache: Path | None = None) -> None:
             shutil.rmtree(cache, ignore_errors=True)  # a cache that cannot be written only costs time
 
 
-def _pages_key(site: Path) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(site.rglob("*.html")):
-        if "pagefind" not in path.relative_to(site).parts:
-            digest.update(path.relative_to(site).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def _run_pagefind(site: Path) -> None:
     from pagefind_bin import get_executable
 
@@ -119,6 +108,6 @@ def _run_pagefind(site: Path) -> None:
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise IndexError(f"Pagefind could not run: {error}") from error
+        raise SearchIndexError(f"Pagefind could not run: {error}") from error
     if done.returncode != 0:
-        raise IndexError(f"Pagefind failed ({done.returncode}): {html.unescape(done.stderr.strip() or done.stdout.strip())[:2000]}")
+        raise SearchIndexError(f"Pagefind failed ({done.returncode}): {html.unescape(done.stderr.strip() or done.stdout.strip())[:2000]}")
