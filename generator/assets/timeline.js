@@ -59,9 +59,12 @@
     title.textContent = "Events from " + items[0].label + " to " + items[items.length - 1].label;
     svg.appendChild(title);
     svg.appendChild(element("line", { x1: 4, x2: width - 4, y1: height - axis, y2: height - axis, "class": "briefing-timeline__axis" }));
+    var months = Math.max(1, Math.round(span / (30.44 * DAY)));
+    var every = Math.max(1, Math.ceil(months * 64 / width));  /* a label needs about 64 px */
+    var n = 0;
     for (var month = new Date(first); month.getTime() <= last; month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))) {
       var start = Date.UTC(month.getUTCFullYear(), month.getUTCMonth(), 1);
-      if (start < first) continue;
+      if (start < first || n++ % every) continue;
       var tick = element("text", { x: x(start), y: height - 4, "class": "briefing-timeline__tick" });
       tick.textContent = month.toLocaleString("en", { month: "short", year: "numeric", timeZone: "UTC" });
       svg.appendChild(tick);
