@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from . import __version__
+from . import __version__, passthrough
 
 _ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 
@@ -94,6 +94,7 @@ class CachedPage(Page):
             self.present_anchor_ids = set(entry["anchors"])
             return
         super().render(config, files)
+        self.present_anchor_ids = (self.present_anchor_ids or set()) | set(passthrough.ANCHOR.findall(self.content or ""))
         self._cache.put(
             key,
             {

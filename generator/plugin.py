@@ -56,7 +56,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return config
         if config.nav is None:
             config.nav = SECTIONS
-        for extension in ("attr_list", "toc"):
+        for extension in ("attr_list", "toc", "generator.passthrough"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         config.extra_css.append(STYLESHEET)

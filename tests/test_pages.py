@@ -10,8 +10,9 @@ import pytest
 from generator import render as render_module
 from generator.render import make_environment, render
 
-LINK = re.compile(r"\]\(([^)#\s]*)(?:#([^)\s]+))?\)")
-ANCHOR = re.compile(r"\{: #([\w-]+)")
+LINK = re.compile(r'\]\(([^)#\s]*)(?:#([^)\s]+))?\)|<a href="([^"#]*)(?:#([^"]+))?"')
+"""Markdown links and the HTML links of the long lists (these with the site's `.html` URLs)."""
+ANCHOR = re.compile(r'\{: #([\w-]+)|\bid="([\w-]+)"')
 
 
 @pytest.fixture
@@ -35,16 +36,23 @@ def test_long_lists_are_split_and_every_link_leads_somewhere(seeds_build, small_
     assert any(uri.startswith("chronology/") for uri in pages), "the chronology was not split"
     assert any(uri.startswith("articles/months/") for uri in pages) and any(uri.startswith("actors/kinds/") for uri in pages)
     assert any(re.fullmatch(r"actors/[\w-]+/events-\d+\.md", uri) for uri in pages)
-    anchors = {uri: set(ANCHOR.findall(text)) | {f"p{n}" for n in range(1, 200)} for uri, text in pages.items()}
+    anchors = {uri: {a or b for a, b in ANCHOR.findall(text)} for uri, text in pages.items()}
+    links = 0
     for uri, text in pages.items():
-        for target, anchor in LINK.findall(text):
-            if not target.endswith(".md"):
+        for md_target, md_anchor, html_target, html_anchor in LINK.findall(text):
+            if html_target and not html_target.endswith(".html"):
+                continue  # the feed
+            target, anchor = (md_target, md_anchor) if md_target or md_anchor else (html_target, html_anchor)
+            target = target.removesuffix(".html") + ".md" if target.endswith(".html") else target
+            if target and not target.endswith(".md"):
                 continue
-            resolved = resolve(uri, target)
+            resolved = resolve(uri, target) if target else uri
             assert resolved in pages, (uri, target)
-            if anchor and not resolved.startswith("articles/"):
+            if anchor:
                 assert anchor in anchors[resolved], (uri, target, anchor)
-    events_listed = sum(text.count("\n- ") for uri, text in pages.items() if uri.startswith("chronology/") and "quotes" not in uri)
+            links += 1
+    assert links > 1000
+    events_listed = sum(text.count("\n<li>") for uri, text in pages.items() if uri.startswith("chronology/") and "quotes" not in uri)
     assert events_listed >= len(seeds_build.briefing.events)
 
 
@@ -54,6 +62,6 @@ def test_every_event_of_an_actor_is_on_its_list_pages(seeds_build, small_pages) 
         events = [e for e in seeds_build.briefing.events if actor.id in e.actors]
         parts = [text for uri, text in pages.items() if uri.startswith(f"actors/{actor.id}/events-")]
         if len(events) > 2:
-            assert sum(text.count("\n- ") for text in parts) == len(events), actor.id
+            assert sum(text.count("\n<li>") for text in parts) == len(events), actor.id
         else:
             assert parts == []
