@@ -37,8 +37,9 @@ def setup_fingerprint(config: MkDocsConfig) -> str:
 
 
 class PageCache:
-    """HTML of converted pages under `folder`, keyed by Markdown, page and set-up; entries not used by a build
-    are removed after it (`prune`), so the folder holds one build's pages."""
+    """HTML of converted pages under `folder` (`<key>.html`, with `<key>.json` for the table of contents, title
+    and anchors), keyed by Markdown, page and set-up; entries not used by a build are removed after it
+    (`prune`), so the folder holds one build's pages."""
 
     def __init__(self, folder: Path, fingerprint: str) -> None:
         self.folder = folder
@@ -48,39 +49,71 @@ class PageCache:
     def key(self, src_uri: str, markdown: str) -> str:
         return hashlib.sha256(f"{self.fingerprint}\0{src_uri}\0{markdown}".encode()).hexdigest()
 
+    def _path(self, key: str, suffix: str) -> Path:
+        return self.folder / key[:2] / f"{key}{suffix}"
+
     def get(self, key: str) -> dict | None:
+        """The entry's table of contents, title and anchors, if its HTML is there too."""
         self.used.add(key)
         try:
-            with open(self.folder / key[:2] / f"{key}.json", encoding="utf-8") as handle:
-                return json.load(handle)
+            with open(self._path(key, ".json"), encoding="utf-8") as handle:
+                entry = json.load(handle)
         except (OSError, ValueError):
             return None
+        return entry if self._path(key, ".html").is_file() else None
 
-    def put(self, key: str, entry: dict) -> None:
+    def content(self, key: str) -> str:
+        return self._path(key, ".html").read_text(encoding="utf-8")
+
+    def put(self, key: str, entry: dict, content: str) -> bool:
+        """Store an entry; False when it could not be written (a cache that cannot be written only costs time)."""
         self.used.add(key)
-        folder = self.folder / key[:2]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp") as handle:
-                json.dump(entry, handle, ensure_ascii=False)
-            os.replace(handle.name, folder / f"{key}.json")
+            self._path(key, "").parent.mkdir(parents=True, exist_ok=True)
+            for suffix, text in ((".html", content), (".json", json.dumps(entry, ensure_ascii=False))):
+                with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self._path(key, "").parent, delete=False, suffix=".tmp") as handle:
+                    handle.write(text)
+                os.replace(handle.name, self._path(key, suffix))
         except OSError:
-            pass  # a cache that cannot be written only costs time
+            return False
+        return True
 
     def prune(self) -> None:
         if not self.folder.is_dir():
             return
         for path in self.folder.glob("*/*"):
-            if path.stem not in self.used:
+            if path.name.split(".")[0] not in self.used:
                 path.unlink(missing_ok=True)
 
 
 class CachedPage(Page):
-    """A generated page converted only when its Markdown or the set-up changed."""
+    """A generated page converted only when its Markdown or the set-up changed, whose HTML stays in the cache
+    folder until MkDocs writes the page: MkDocs converts every page before it writes any, and holding them all
+    took gigabytes at ten thousand articles. Its Markdown is let go once converted."""
 
     def __init__(self, file: File, config: MkDocsConfig, cache: PageCache) -> None:
-        super().__init__(None, file, config)
         self._cache = cache
+        self._stored: tuple[str, int, int] | None = None
+        """(key, length, hash) of the HTML in the cache that `content` reads, length and hash of what it last
+        read: the same text set back (MkDocs' page_content event) leaves it there."""
+        self._content: str | None = None
+        super().__init__(None, file, config)
+
+    @property  # type: ignore[override]
+    def content(self) -> str | None:
+        if self._content is None and self._stored is not None:
+            text = self._cache.content(self._stored[0])
+            self._stored = (self._stored[0], len(text), hash(text))
+            return text
+        return self._content
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        stored = self._stored
+        if stored is not None and value is not None and (len(value), hash(value)) == stored[1:]:
+            return  # handed back unchanged (plugins' page_content event): it stays in the cache
+        self._stored = None
+        self._content = value
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         if self.markdown is None:
@@ -88,22 +121,19 @@ class CachedPage(Page):
         key = self._cache.key(self.file.src_uri, self.markdown)
         entry = self._cache.get(key)
         if entry is not None:
-            self.content = entry["content"]
             self.toc = get_toc(entry["toc"])
             self._title_from_render = entry["title"]
             self.present_anchor_ids = set(entry["anchors"])
+            self._content, self._stored = None, (key, -1, 0)
+            self.markdown = None
             return
         super().render(config, files)
-        self.present_anchor_ids = (self.present_anchor_ids or set()) | set(passthrough.ANCHOR.findall(self.content or ""))
-        self._cache.put(
-            key,
-            {
-                "content": self.content,
-                "toc": [_token(link) for link in self.toc],
-                "title": self._title_from_render,
-                "anchors": sorted(self.present_anchor_ids or ()),
-            },
-        )
+        content = self.content or ""
+        self.present_anchor_ids = (self.present_anchor_ids or set()) | set(passthrough.ANCHOR.findall(content))
+        entry = {"toc": [_token(link) for link in self.toc], "title": self._title_from_render, "anchors": sorted(self.present_anchor_ids)}
+        if self._cache.put(key, entry, content):
+            self._content, self._stored = None, (key, len(content), hash(content))
+        self.markdown = None
 
 
 def _token(link: AnchorLink) -> dict:

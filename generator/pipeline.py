@@ -10,7 +10,8 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterable
+import shutil
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,53 @@ from .render import briefing_json, chronology_layout, make_environment, render
 from .resolve import resolve_actors
 
 
+class PageStore(Mapping[str, str]):
+    """src_uri → Markdown of the generated pages, kept as files under `folder` rather than in memory: a briefing
+    of thousands of articles has gigabytes of pages, which MkDocs reads one at a time. Without a folder (no
+    cache), the pages stay in memory."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._uris: dict[str, None] = {}
+        self._texts: dict[str, str] = {}
+
+    def add(self, uri: str, text: str) -> None:
+        if self.folder is None:
+            self._texts[uri] = text
+        else:
+            path = self.path(uri)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        self._uris[uri] = None
+
+    def path(self, uri: str) -> Path:
+        """The file holding page `uri` (the generator's own src_uri: no `..`, checked)."""
+        if self.folder is None or uri.startswith("/") or ".." in uri.split("/"):
+            raise KeyError(uri)
+        return self.folder / uri
+
+    def __getitem__(self, uri: str) -> str:
+        if self.folder is None:
+            return self._texts[uri]
+        if uri not in self._uris:
+            raise KeyError(uri)
+        return self.path(uri).read_text(encoding="utf-8")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._uris)
+
+    def __len__(self) -> int:
+        return len(self._uris)
+
+    def intact(self) -> bool:
+        """Every page's file is there (a build cache whose pages folder was removed is not used)."""
+        return self.folder is None or all(self.path(uri).is_file() for uri in self._uris)
+
+
 @dataclass(frozen=True)
 class Build:
     briefing: Briefing
-    pages: dict[str, str]
+    pages: PageStore
     """src_uri → Markdown of every generated page."""
     json: str
     """briefing.json, serialised."""
@@ -79,6 +123,8 @@ def build_briefing(
     cached = _load_build(cache_dir, key)
     if cached is not None:
         return cached
+    if cache_dir is not None:
+        (cache_dir / BUILD_CACHE).unlink(missing_ok=True)  # its pages are about to be replaced
     build = _build(articles, problems, model, cache_dir, templates, n_process, directory_urls)
     _save_build(cache_dir, key, build)
     return build
@@ -96,7 +142,11 @@ def _build(
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
     briefing = assemble(articles, analyses, resolve_actors(articles, analyses))
     layout = chronology_layout(briefing)
-    pages = render(briefing, make_environment(templates), directory_urls, layout)
+    folder = None if cache_dir is None else cache_dir / PAGES
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+    pages = PageStore(folder)
+    render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add)
     data = json.dumps(briefing_json(briefing), ensure_ascii=False, indent=1) + "\n"
     linked = {source.article for source, spans in briefing.mention_spans.items() if spans}
     notes = [Problem(a.file, None, "no names found in it; built without actor links") for a in articles if a.id not in linked]
@@ -105,6 +155,8 @@ def _build(
 
 BUILD_CACHE = "build.pickle"
 """The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
+PAGES = "pages"
+"""The last build's pages (Markdown), under the cache folder."""
 
 
 def _build_key(articles: list[Article], problems: list[Problem], model: str, templates: Path | None, directory_urls: bool) -> str:
@@ -132,7 +184,7 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
             stored_key, build = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return build if stored_key == key and isinstance(build, Build) else None
+    return build if stored_key == key and isinstance(build, Build) and build.pages.intact() else None
 
 
 def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:

@@ -92,12 +92,16 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             log.warning("%s/%s", shown, problem)
         for note in self.build.notes:
             log.info("%s/%s", shown, note)
-        for uri, markdown in self.build.pages.items():
+        pages = self.build.pages
+        for uri in pages:
             if files.get_file_from_path(uri) is not None:
                 log.info("%s in docs_dir is replaced by the generated page", uri)
                 files.remove(files.get_file_from_path(uri))
             inclusion = InclusionLevel.INCLUDED if uri in SECTION_PAGES else InclusionLevel.NOT_IN_NAV
-            file = File.generated(config, uri, content=markdown, inclusion=inclusion)
+            if pages.folder is None:
+                file = File.generated(config, uri, content=pages[uri], inclusion=inclusion)
+            else:  # read by MkDocs when it converts the page, not held in memory
+                file = File.generated(config, uri, abs_src_path=str(pages.path(uri)), inclusion=inclusion)
             files.append(file)
             if inclusion is InclusionLevel.NOT_IN_NAV:
                 CachedPage(file, config, self.page_cache)

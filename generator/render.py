@@ -280,10 +280,15 @@ class Pages:
 
 
 def render(
-    briefing: Briefing, env: jinja2.Environment, directory_urls: bool = False, layout: ChronologyLayout | None = None
+    briefing: Briefing,
+    env: jinja2.Environment,
+    directory_urls: bool = False,
+    layout: ChronologyLayout | None = None,
+    sink: Callable[[str, str], None] | None = None,
 ) -> dict[str, str]:
-    """Every page of the site, src_uri → Markdown. Long lists (the chronology, the indexes, an actor's events)
-    are spread over pages so that no page grows with the corpus."""
+    """Every page of the site, src_uri → Markdown; or, given a `sink`, each page handed to it as it is rendered
+    (and none kept). Long lists (the chronology, the indexes, an actor's events) are spread over pages so that
+    no page grows with the corpus."""
     actors = {a.id: a for a in briefing.actors}
     articles = {a.id: a for a in briefing.articles}
     layout = layout or chronology_layout(briefing)
@@ -299,7 +304,11 @@ def render(
 
     def page(uri: str, template: str, **context: object) -> None:
         helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where)
-        rendered[uri] = env.get_template(template).render(pages=helpers, briefing=briefing, **context)
+        text = env.get_template(template).render(pages=helpers, briefing=briefing, **context)
+        if sink is None:
+            rendered[uri] = text
+        else:
+            sink(uri, text)
 
     page(
         HOME,
