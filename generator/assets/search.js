@@ -5,7 +5,7 @@
    Result text is built as DOM text nodes and <mark> elements only: nothing from the index becomes markup. */
 (function () {
   "use strict";
-  var ACTORS_SHOWN = 5, PAGE = 10, DELAY = 120;
+  var ACTORS_SHOWN = 3, PAGE = 5, DELAY = 120;
   var root, input, meta, list, toggle, pagefind = null, titles = null, timer = null, generation = 0;
 
   function base() {
