@@ -81,7 +81,7 @@ class _Markup(HTMLParser):
     ALLOWED = {"article", "h1", "h2", "h3", "p", "a", "em", "strong", "hr", "ul", "li", "blockquote", "span", "del", "ins", "div",
                "svg", "line", "circle", "text", "g"}
     ATTRIBUTES = {"id", "class", "href", "title", "aria-label", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width",
-                  "height", "viewbox", "role", "stroke-width", "text-anchor", "data-pagefind-body", "data-pagefind-filter"}
+                  "height", "viewbox", "role", "stroke-width", "text-anchor", "data-pagefind-body", "data-pagefind-ignore", "data-pagefind-filter"}
     """What the templates write; anything else in a page's <article> came from article text."""
 
     def __init__(self) -> None:
