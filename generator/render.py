@@ -66,7 +66,13 @@ def escape_markdown(text: object) -> str:
     """`text` as inline Markdown that renders to exactly that text (whitespace folded), whatever extensions are on."""
     if isinstance(text, Markup):
         return str(text)
-    return _escape_line_start(_escape_inline(str(text)).strip())
+    return _escape_text(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _escape_text(text: str) -> str:
+    """escape_markdown of plain text; the same names and labels are escaped on page after page."""
+    return _escape_line_start(_escape_inline(text).strip())
 
 
 def front_matter(title: str, boost: float | None = None) -> Markup:
@@ -79,6 +85,10 @@ def front_matter(title: str, boost: float | None = None) -> Markup:
     return Markup(f"---\n{dumped}---\n")
 
 
+MEMO_SIZE = 200_000
+"""Rendered pieces (source links, linked sentences) kept for later pages of one render."""
+
+
 def _shorten(words: str, limit: int = 25) -> str:
     split = words.split()
     return words if len(split) <= limit else " ".join(split[:limit]) + " …"
@@ -89,22 +99,32 @@ def _relative(path: str, directory: str) -> str:
     return posixpath.relpath(path, directory or ".")
 
 
-@functools.lru_cache(maxsize=65536)
-def _html_url(here: str, target: str, directory_urls: bool) -> str:
-    """The URL of page `target` from page `here` (both src_uris) as MkDocs writes the site."""
+def _depth(here: str, directory_urls: bool) -> int:
+    """How many folders deep the built page of `here` (a src_uri) is."""
+    if not directory_urls or posixpath.basename(here) == "index.md":
+        return here.count("/")
+    return here.count("/") + 1
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _html_url(depth: int, target: str, directory_urls: bool) -> str:
+    """The URL of page `target` (a src_uri) from a built page `depth` folders deep, as MkDocs writes the site:
+    up to the site's root, then down to the target. Every page at a depth links alike, so pieces rendered for
+    one page serve the others."""
     if not target:
         return ""
-    if not directory_urls:
-        relative = _relative(target, posixpath.dirname(here))
-        return relative.removesuffix(".md") + ".html" if target.endswith(".md") else relative
-    base = posixpath.dirname(here) if posixpath.basename(here) == "index.md" else here.removesuffix(".md")
     if not target.endswith(".md"):
-        return _relative(target, base)
-    there = target.removesuffix(".md")
-    there = posixpath.dirname(there) if posixpath.basename(there) == "index" else there
-    return _relative(there, base).rstrip("/") + "/" if there else _relative(".", base) + "/"
+        there = target
+    elif not directory_urls:
+        there = target.removesuffix(".md") + ".html"
+    else:
+        there = target.removesuffix(".md")
+        there = posixpath.dirname(there) if posixpath.basename(there) == "index" else there
+        there = there + "/" if there else ""
+    return ("../" * depth + there) or "./"
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _escape_inline(text: str) -> str:
     """Escape a piece of a line: whitespace folded, one space kept at either end where there was some."""
     lead = " " if text[:1].isspace() else ""
@@ -155,6 +175,20 @@ class Pages:
     """MkDocs' use_directory_urls: how links written in raw HTML must look."""
     chronology_where: dict[str, str] = dataclasses.field(default_factory=dict)
     """Anchor of a date heading → the chronology page it is on."""
+    memo: dict = dataclasses.field(default_factory=dict)
+    """Pieces rendered for an earlier page that this one can take as they are (shared by one render)."""
+
+    @functools.cached_property
+    def depth(self) -> int:
+        return _depth(self.uri, self.directory_urls)
+
+    def cached(self, *key: object, caller: Callable[[], str]) -> Markup:
+        """`{% call pages.cached(...) %}…{% endcall %}`: the block rendered once for every page at this depth
+        (its links are alike there); `key` must name everything else the block shows."""
+        full = ("block", self.depth, *key)
+        if full not in self.memo:
+            self._remember(full, Markup(caller()))
+        return self.memo[full]
 
     def chronology(self, when: TimeRef) -> str:
         """The src_uri#anchor of a date in the chronology."""
@@ -165,7 +199,8 @@ class Pages:
         """The URL of page `target` (a src_uri, optionally with #anchor) from this page, as the built site spells
         it, for raw HTML."""
         path, _, anchor = target.partition("#")
-        return _html_url(self.uri, path, self.directory_urls) + (f"#{anchor}" if anchor else "")
+        url = _html_url(self.depth, path, self.directory_urls) if path else ""
+        return url + (f"#{anchor}" if anchor else "")
 
     def neighbours(self, actor: Actor) -> Markup:
         """A small SVG of the actor and the actors it appears with most, linked to their pages."""
@@ -222,11 +257,19 @@ class Pages:
         return self.actor(via) if via in self.actors else Markup(escape_markdown(via or ""))
 
     def source(self, source: Source) -> Markup:
-        article = self.articles[source.article]
-        label = f"{format_day(article.date, short=True)} ¶{source.paragraph}"
-        if article.outlet:
-            label = f"{article.outlet}, {label}"
-        return self.link(label, f"articles/{source.article}.md#p{source.paragraph}")
+        key = ("source", self.depth, source)
+        if key not in self.memo:
+            article = self.articles[source.article]
+            label = f"{format_day(article.date, short=True)} ¶{source.paragraph}"
+            if article.outlet:
+                label = f"{article.outlet}, {label}"
+            self._remember(key, self.link(label, f"articles/{source.article}.md#p{source.paragraph}"))
+        return self.memo[key]
+
+    def _remember(self, key: tuple, value: Markup) -> None:
+        if len(self.memo) >= MEMO_SIZE:
+            self.memo.clear()  # bounded: a large briefing renders in constant memory
+        self.memo[key] = value
 
     def reuse(self, article: Article, paragraph: Paragraph) -> Reuse | None:
         return self.briefing.reused.get(Source(article.id, paragraph.n))
@@ -264,6 +307,12 @@ class Pages:
 
     def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
         """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page."""
+        key = ("linked", self.depth, source, span)
+        if key not in self.memo:
+            self._remember(key, self._linked(source, span))
+        return self.memo[key]
+
+    def _linked(self, source: Source, span: tuple[int, int] | None) -> Markup:
         article = self.articles[source.article]
         text = article.paragraphs[source.paragraph - 1].text
         start, end = span or (0, len(text))
@@ -301,9 +350,10 @@ def render(
         if quote.speaker:
             quotes_of[quote.speaker].append(quote)
     rendered: dict[str, str] = {}
+    memo: dict = {}
 
     def page(uri: str, template: str, **context: object) -> None:
-        helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where)
+        helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where, memo)
         text = env.get_template(template).render(pages=helpers, briefing=briefing, **context)
         if sink is None:
             rendered[uri] = text
