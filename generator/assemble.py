@@ -10,9 +10,11 @@ import calendar
 import dataclasses
 import datetime as dt
 import hashlib
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import chain
 
 from rapidfuzz import fuzz
 
@@ -158,8 +160,8 @@ def _merge_events(events: list[Event]) -> list[Event]:
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for event in events:
         keys = _index_keys(event, frequency)
-        shared = Counter(i for key in keys if len(index.get(key, ())) <= COMMON_KEY for i in set(index.get(key, ())))
-        candidates = sorted(i for i, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES])
+        shared = Counter(chain.from_iterable(index[key] for key in keys if key in index and len(index[key]) <= COMMON_KEY))
+        candidates = sorted(heapq.nsmallest(CANDIDATES, shared, key=lambda i: (-shared[i], i)))
         match = next((i for i in candidates if _same_event(merged[i], event)), None)
         if match is None:
             match = len(merged)
@@ -168,8 +170,8 @@ def _merge_events(events: list[Event]) -> list[Event]:
             merged[match] = _combine(merged[match], event)
         for key in keys:
             postings = index[key]
-            if len(postings) <= COMMON_KEY and (not postings or postings[-1] != match):
-                postings.append(match)
+            if len(postings) <= COMMON_KEY and match not in postings:
+                postings.append(match)  # each event once per key: a count of shared keys, not of mentions
     merged.sort(key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
     return merged
 
