@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import pycountry
@@ -20,6 +20,8 @@ class Knowledge:
     """Casefolded name or alias → the organisation's name."""
     countries: dict[str, str]
     """Casefolded name, alias or ISO code → the country's short English name."""
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    """Names already normalised against these facts (the same names recur thousands of times)."""
 
     def media_name(self, name: str) -> str | None:
         return self.media.get(name.casefold())

@@ -62,8 +62,20 @@ class ActorIndex:
         return None if name is None else self.by_name.get(name_key(normalize_name(name, knowledge())))
 
 
+MEMO_SIZE = 1 << 18
+
+
 def normalize_name(text: str, facts: Knowledge) -> str:
     """"the United States'" → "United States"; "Mr. Holt's" → "Holt"."""
+    found = facts.memo.get(("normalize", text))
+    if found is None:
+        if len(facts.memo) >= MEMO_SIZE:
+            facts.memo.clear()
+        found = facts.memo[("normalize", text)] = _normalize_name(text, facts)
+    return found
+
+
+def _normalize_name(text: str, facts: Knowledge) -> str:
     name = " ".join(text.replace("’", "'").split()).strip(" ,;:\"“”()")
     name = re.sub(r"'s?$", "", name)
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
@@ -106,8 +118,11 @@ def _occurrences(articles: list[Article], analyses: dict[str, ArticleAnalysis]) 
 
 
 def _canonical_key(name: str, facts: Knowledge) -> str:
-    known = facts.media_name(name) or facts.organization_name(name) or facts.country_name(name)
-    return name_key(known or name)
+    found = facts.memo.get(("key", name))
+    if found is None:
+        known = facts.media_name(name) or facts.organization_name(name) or facts.country_name(name)
+        found = facts.memo[("key", name)] = name_key(known or name)
+    return found
 
 
 def _votes(occurrences: list[Occurrence], facts: Knowledge) -> dict[str, Counter[str]]:
