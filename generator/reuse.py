@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter, defaultdict
+from itertools import chain
 
 from rapidfuzz.distance import LCSseq
 
@@ -33,26 +34,29 @@ WORD = re.compile(r"\S+")
 
 def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
     """For every text paragraph that appeared earlier (articles in date order), where it first appeared."""
-    index: dict[int, list[tuple[Source, str]]] = defaultdict(list)
+    index: dict[int, list[int]] = defaultdict(list)
+    """Shingle hash → positions in `seen` of the paragraphs keyed by it."""
+    seen: list[tuple[Source, str]] = []
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
     for article in articles:
-        own: list[tuple[int, tuple[Source, str]]] = []
+        own: list[tuple[int, int]] = []
         for paragraph in article.paragraphs:
             words = WORD.findall(paragraph.text.casefold())
             if paragraph.kind != "text" or len(words) < MIN_WORDS:
                 continue
             source = Source(article.id, paragraph.n)
             keys = _keys(words)
-            shared = Counter(c for k in keys for c in index.get(k, ()))
-            likely = [c for c, n in shared.most_common(CANDIDATES) if n >= MIN_SHARED_KEYS]
-            earlier = _first(paragraph.text, set(likely), order)
+            shared = Counter(chain.from_iterable(index[k] for k in keys if k in index))
+            likely = {seen[c] for c, n in shared.most_common(CANDIDATES) if n >= MIN_SHARED_KEYS}
+            earlier = _first(paragraph.text, likely, order)
             if earlier is not None:
                 found[source] = _reuse(source, paragraph.text, *earlier)
-            own.extend((k, (source, paragraph.text)) for k in keys)
-        for key, entry in own:
+            own.extend((k, len(seen)) for k in keys)
+            seen.append((source, paragraph.text))
+        for key, position in own:
             if len(index[key]) < COMMON_KEY:
-                index[key].append(entry)
+                index[key].append(position)
     return found
 
 
