@@ -123,8 +123,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         link = f'<link rel="alternate" type="application/atom+xml" title="Briefing: events" href="{href}">'
         output = output.replace("</head>", f"  {link}\n  </head>", 1)
         if self.config.search:
-            output = search.with_search_box(output, self.build.search_kinds.get(page.file.src_uri))
-            self.pages_digest.update(page.file.dest_uri.encode() + b"\0" + output.encode())
+            kind = self.build.search_kinds.get(page.file.src_uri)
+            output = search.with_search_box(output, kind)
+            if kind is not None:  # the pages the index is made of
+                self.pages_digest.update(page.file.dest_uri.encode() + b"\0" + output.encode())
         return output
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -158,7 +160,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             (site / search.TITLES).write_text(search.titles_script(self.build.briefing, config.use_directory_urls), encoding="utf-8")
             try:
                 cache = Path(config.config_file_path).parent / self.config.cache_dir / "pagefind"
-                search.index_site(site, cache, self.pages_digest.hexdigest())
+                search.index_site(site, cache, self.pages_digest.hexdigest(), config.use_directory_urls)
             except search.SearchIndexError as error:
                 raise PluginError(f"briefing: {error}") from error
 

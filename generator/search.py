@@ -84,7 +84,7 @@ def titles_script(briefing: Briefing, directory_urls: bool) -> str:
     return f"window.briefingSearchTitles = {script_json(entries, separators=(',', ':'))};\n"
 
 
-def index_site(site: Path, cache: Path | None = None, pages_key: str | None = None) -> None:
+def index_site(site: Path, cache: Path | None = None, pages_key: str | None = None, directory_urls: bool = False) -> None:
     """Run Pagefind over the built site; its bundle goes to site/pagefind/. With a `cache` folder, the bundle
     of the last build is kept there and copied back when the pages (`pages_key`: a hash of every page as
     written) are those it was made from."""
@@ -92,7 +92,7 @@ def index_site(site: Path, cache: Path | None = None, pages_key: str | None = No
     if kept is not None and kept.is_dir():
         shutil.copytree(kept, site / "pagefind", dirs_exist_ok=True)
         return
-    _run_pagefind(site)
+    _run_pagefind(site, directory_urls)
     if cache is not None and kept is not None:
         shutil.rmtree(cache, ignore_errors=True)
         try:
@@ -101,10 +101,15 @@ def index_site(site: Path, cache: Path | None = None, pages_key: str | None = No
             shutil.rmtree(cache, ignore_errors=True)  # a cache that cannot be written only costs time
 
 
-def _run_pagefind(site: Path) -> None:
+INDEXED = {False: "{actors/*.html,articles/*.html}", True: "{actors/*/index.html,articles/*/index.html}"}
+"""The files that can hold actor and article pages (the only pages indexed), by MkDocs' use_directory_urls:
+Pagefind need not read the chronology and the list pages to find them unmarked."""
+
+
+def _run_pagefind(site: Path, directory_urls: bool = False) -> None:
     from pagefind_bin import get_executable
 
-    command = [str(get_executable()), "--site", str(site), "--output-subdir", "pagefind", "--force-language", "en", "--keep-index-url", "--exclude-selectors", ".headerlink", "--silent"]
+    command = [str(get_executable()), "--site", str(site), "--output-subdir", "pagefind", "--glob", INDEXED[directory_urls], "--force-language", "en", "--keep-index-url", "--exclude-selectors", ".headerlink", "--silent"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as error:
