@@ -181,10 +181,12 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
         return None
     try:
         with open(cache_dir / BUILD_CACHE, "rb") as handle:
-            stored_key, build = pickle.load(handle)
+            if pickle.load(handle) != key:  # the key first: a stale build is not read
+                return None
+            build = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return build if stored_key == key and isinstance(build, Build) and build.pages.intact() else None
+    return build if isinstance(build, Build) and build.pages.intact() else None
 
 
 def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:
@@ -193,7 +195,8 @@ def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as handle:
-            pickle.dump((key, build), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(build, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, cache_dir / BUILD_CACHE)
     except OSError:
         pass  # a cache that cannot be written only costs time
