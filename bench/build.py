@@ -113,7 +113,7 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench(n: int, work: Path) -> dict[str, float]:
+def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     corpus, cache, site = work / f"corpus-{n}", work / f"cache-{n}", work / f"site-{n}"
     for path in (corpus, cache, site):
         shutil.rmtree(path, ignore_errors=True)
@@ -123,6 +123,8 @@ def bench(n: int, work: Path) -> dict[str, float]:
     build = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
     processes = len(os.sched_getaffinity(0))
     cold, cold_rss = timed(build, env)
+    if cold_only:
+        return cold_figures(n, words, site, cold, cold_rss)
     warm, warm_rss = timed(build, env)
     make(1, work / "one", seed=n + 7)
     shutil.copy(work / "one" / "000000.txt", corpus / "zz-added.txt")
@@ -152,17 +154,35 @@ def bench(n: int, work: Path) -> dict[str, float]:
     return {"cold": cold}
 
 
+def cold_figures(n: int, words: int, site: Path, cold: float, rss: int) -> dict[str, float]:
+    """The figures of a cold build alone (`--cold-only`: no floors, no rebuilds), for sizes where the whole
+    run would take hours."""
+    pages = site_pages(site)
+    briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
+    top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
+    fetched, requests = first_query(site, top)
+    largest = max(pages, key=lambda p: p.stat().st_size)
+    print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores: cold build only (no floors measured)", flush=True)
+    print(f"  cold build                       {cold:8.1f} s")
+    print(f"  peak RSS                         {rss / 1024:8.0f} MB")
+    print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
+    print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
+    print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests", flush=True)
+    return {"cold": cold}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--work", type=Path, default=None, help="keep corpora and sites here (default: a temporary folder)")
+    parser.add_argument("--cold-only", action="store_true", help="measure the cold build alone (no floors, no rebuilds)")
     args = parser.parse_args()
     results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
-            results[n] = bench(n, work)
+            results[n] = bench(n, work, args.cold_only)
             if not args.work:
                 for path in work.glob(f"*-{n}"):
                     shutil.rmtree(path, ignore_errors=True)
