@@ -95,7 +95,8 @@ class Build:
     def updated(self) -> str:
         """The date of the newest article (not dated ahead of today), as the site's update date, where MkDocs
         would put the build's date: the same input gives the same site."""
-        dates = [a.date for a in self.briefing.articles if a.date <= dt.date.today()]
+        today = dt.date.today()
+        dates = [a.date for a in self.briefing.articles if a.date <= today]
         return max(dates).isoformat() if dates else "1970-01-01"
 
 

@@ -48,6 +48,7 @@ FEED = "feed.xml"
 class BriefingPlugin(BasePlugin[BriefingConfig]):
     def __init__(self) -> None:
         self.build: Build | None = None
+        self.updated = "1970-01-01"
         self.pages_digest = hashlib.sha256()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -87,6 +88,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             )
         except OSError as error:
             raise PluginError(f"briefing: {error}") from error
+        self.updated = self.build.updated  # once: it looks at every article (it was once per page: quadratic)
         shown = _shown_path(Path(self.config.articles_dir), base)
         for problem in self.build.problems:
             log.warning("%s/%s", shown, problem)
@@ -131,7 +133,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         if self.build is not None:
-            page.update_date = self.build.updated
+            page.update_date = self.updated
         return page
 
     def on_serve(self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder) -> LiveReloadServer:
