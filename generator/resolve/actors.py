@@ -24,7 +24,7 @@ from ..knowledge import Knowledge, knowledge
 from ..model import Actor, ActorKind, Article, ArticleAnalysis, Mention, Role, Source
 
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "demonym"}
-"""spaCy labels → kinds. Demonyms ("Ukrainian") vote against a name being an actor at all."""
+"""spaCy labels → kinds. Demonyms ("French") vote against a name being an actor at all."""
 MEDIA_CUE_VOTES = 2
 PLACE_CUE_VOTES = 2
 """A name the text puts a place preposition before ("in X") counts as two votes for a place."""
