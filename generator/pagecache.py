@@ -97,13 +97,25 @@ class CachedPage(Page):
         """(key, length, hash) of the HTML in the cache that `content` reads, length and hash of what it last
         read: the same text set back (MkDocs' page_content event) leaves it there."""
         self._content: str | None = None
+        self._reading: str | None = None
+        """The HTML read while MkDocs writes the page (its templates ask for it more than once)."""
         super().__init__(None, file, config)
+
+    @Page.active.setter
+    def active(self, value: bool) -> None:
+        Page.active.fset(self, value)  # type: ignore[attr-defined]
+        if not value:
+            self._reading = None
 
     @property  # type: ignore[override]
     def content(self) -> str | None:
         if self._content is None and self._stored is not None:
+            if self._reading is not None:
+                return self._reading
             text = self._cache.content(self._stored[0])
             self._stored = (self._stored[0], len(text), hash(text))
+            if self.active:
+                self._reading = text
             return text
         return self._content
 
@@ -112,7 +124,7 @@ class CachedPage(Page):
         stored = self._stored
         if stored is not None and value is not None and (len(value), hash(value)) == stored[1:]:
             return  # handed back unchanged (plugins' page_content event): it stays in the cache
-        self._stored = None
+        self._stored, self._reading = None, None
         self._content = value
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
