@@ -135,10 +135,6 @@ def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     pages = site_pages(site)
     nlp_seconds = spacy_floor(corpus, processes)
     plain_seconds = mkdocs_floor(corpus, work, len(pages))
-    briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
-    top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
-    fetched, requests = first_query(site, top)
-    largest = max(pages, key=lambda p: p.stat().st_size)
     floor = nlp_seconds + plain_seconds
     print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores ({processes} usable)", flush=True)
     print(f"  floor: spaCy nlp.pipe alone      {nlp_seconds:8.1f} s ({words / nlp_seconds:,.0f} words/s, {processes} processes)")
@@ -147,10 +143,7 @@ def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     print(f"  warm build, nothing changed      {warm:8.1f} s  = {warm / plain_seconds:.2f} × MkDocs floor")
     print(f"  warm build, one article added    {added:8.1f} s  = {added / plain_seconds:.2f} × MkDocs floor")
     print(f"  warm build, one article edited   {edited:8.1f} s  = {edited / plain_seconds:.2f} × MkDocs floor")
-    print(f"  peak RSS                         {max(cold_rss, warm_rss, added_rss) / 1024:8.0f} MB")
-    print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
-    print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
-    print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests", flush=True)
+    site_figures(site, pages, max(cold_rss, warm_rss, added_rss))
     return {"cold": cold}
 
 
@@ -158,17 +151,23 @@ def cold_figures(n: int, words: int, site: Path, cold: float, rss: int) -> dict[
     """The figures of a cold build alone (`--cold-only`: no floors, no rebuilds), for sizes where the whole
     run would take hours."""
     pages = site_pages(site)
+    print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores: cold build only (no floors measured)", flush=True)
+    print(f"  cold build                       {cold:8.1f} s")
+    site_figures(site, pages, rss)
+    return {"cold": cold}
+
+
+def site_figures(site: Path, pages: list[Path], rss: int) -> None:
+    """Peak memory, the built site's size and largest page, and what a first search for the most mentioned
+    person fetches."""
     briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
     top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
     fetched, requests = first_query(site, top)
     largest = max(pages, key=lambda p: p.stat().st_size)
-    print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores: cold build only (no floors measured)", flush=True)
-    print(f"  cold build                       {cold:8.1f} s")
     print(f"  peak RSS                         {rss / 1024:8.0f} MB")
     print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
     print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
     print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests", flush=True)
-    return {"cold": cold}
 
 
 def main() -> None:
