@@ -185,10 +185,7 @@ class Pages:
     def cached(self, *key: object, caller: Callable[[], str]) -> Markup:
         """`{% call pages.cached(...) %}…{% endcall %}`: the block rendered once for every page at this depth
         (its links are alike there); `key` must name everything else the block shows."""
-        full = ("block", self.depth, *key)
-        if full not in self.memo:
-            self._remember(full, Markup(caller()))
-        return self.memo[full]
+        return self._memoized(("block", self.depth, *key), lambda: Markup(caller()))
 
     def chronology(self, when: TimeRef) -> str:
         """The src_uri#anchor of a date in the chronology."""
@@ -257,19 +254,22 @@ class Pages:
         return self.actor(via) if via in self.actors else Markup(escape_markdown(via or ""))
 
     def source(self, source: Source) -> Markup:
-        key = ("source", self.depth, source)
-        if key not in self.memo:
-            article = self.articles[source.article]
-            label = f"{format_day(article.date, short=True)} ¶{source.paragraph}"
-            if article.outlet:
-                label = f"{article.outlet}, {label}"
-            self._remember(key, self.link(label, f"articles/{source.article}.md#p{source.paragraph}"))
-        return self.memo[key]
+        return self._memoized(("source", self.depth, source), lambda: self._source(source))
 
-    def _remember(self, key: tuple, value: Markup) -> None:
-        if len(self.memo) >= MEMO_SIZE:
-            self.memo.clear()  # bounded: a large briefing renders in constant memory
-        self.memo[key] = value
+    def _source(self, source: Source) -> Markup:
+        article = self.articles[source.article]
+        label = f"{format_day(article.date, short=True)} ¶{source.paragraph}"
+        if article.outlet:
+            label = f"{article.outlet}, {label}"
+        return self.link(label, f"articles/{source.article}.md#p{source.paragraph}")
+
+    def _memoized(self, key: tuple, make: Callable[[], Markup]) -> Markup:
+        """`make()`, or what it gave for `key` on an earlier page of this render."""
+        if key not in self.memo:
+            if len(self.memo) >= MEMO_SIZE:
+                self.memo.clear()  # bounded: a large briefing renders in constant memory
+            self.memo[key] = make()
+        return self.memo[key]
 
     def reuse(self, article: Article, paragraph: Paragraph) -> Reuse | None:
         return self.briefing.reused.get(Source(article.id, paragraph.n))
@@ -307,10 +307,7 @@ class Pages:
 
     def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
         """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page."""
-        key = ("linked", self.depth, source, span)
-        if key not in self.memo:
-            self._remember(key, self._linked(source, span))
-        return self.memo[key]
+        return self._memoized(("linked", self.depth, source, span), lambda: self._linked(source, span))
 
     def _linked(self, source: Source, span: tuple[int, int] | None) -> Markup:
         article = self.articles[source.article]
