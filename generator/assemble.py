@@ -39,14 +39,18 @@ QUOTE_MARKS = re.compile(r"[\"“”]")
 
 
 def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], index: ActorIndex) -> Briefing:
+    """The briefing of the corpus. Consumes `analyses`: each article's analysis is let go once read, so the
+    events and quotes built from them do not stand in memory beside all of them (the peak of a large build)."""
     by_id = {a.id: a for a in articles}
     text_paragraphs = {(a.id, p.n) for a in articles for p in a.paragraphs if p.kind == "text"}
     events: list[Event] = []
     quotes: list[Quote] = []
     for article in articles:
         previous: Event | None = None
-        for sentence in analyses[article.id].sentences:
-            source = Source(article.id, sentence.paragraph)
+        source = None
+        for sentence in analyses.pop(article.id).sentences:
+            if source is None or source.paragraph != sentence.paragraph:
+                source = Source(article.id, sentence.paragraph)  # one per paragraph, shared by its statements
             if (article.id, sentence.paragraph) not in text_paragraphs:
                 continue
             event = _event(sentence, source, by_id[article.id], index)
@@ -100,7 +104,7 @@ def _actors_of(sentence: Sentence, source: Source, index: ActorIndex) -> tuple[s
     an outlet the news is about ("Reuters opened a bureau") is."""
     found = []
     for mention in sentence.mentions:
-        actor = index.by_mention.get((source.article, source.paragraph, mention.start))
+        actor = index.actor_at(source, mention.start)
         cited = index.kinds.get(actor) == "media" and (mention.media_cue or _cited(sentence, mention))
         if actor and not cited and actor not in found:
             found.append(actor)
@@ -239,29 +243,34 @@ def _combine(kept: Event, other: Event) -> Event:
 
 
 def _merge_quotes(quotes: list[Quote]) -> list[Quote]:
+    """One quote per wording of one speaker, citing every article that carries it. Candidates are the earlier
+    quotes of the same speaker sharing one of its rarest words (near-identical wordings share nearly all their
+    words), not every earlier quote."""
+    frequency = Counter(w for q in quotes for w in set(_words(q.text)))
     merged: list[Quote] = []
+    index: dict[tuple[str | None, str], set[int]] = defaultdict(set)
     for quote in quotes:
-        match = next(
-            (i for i, q in enumerate(merged) if q.speaker == quote.speaker and fuzz.ratio(q.text, quote.text) >= SAME_QUOTE),
-            None,
-        )
+        rare = sorted(set(_words(quote.text)), key=lambda w: (frequency[w], w))[:RARE_WORDS]
+        keys = [(quote.speaker, w) for w in rare] or [(quote.speaker, " ".join(quote.text.casefold().split()))]
+        candidates = sorted(set().union(*(index.get(key, ()) for key in keys)))
+        match = next((i for i in candidates if fuzz.ratio(merged[i].text, quote.text) >= SAME_QUOTE), None)
         if match is None:
+            match = len(merged)
             merged.append(quote)
-            continue
-        kept = merged[match]
-        variants = kept.variants + ((quote.text,) if quote.text != kept.text and quote.text not in kept.variants else ())
-        merged[match] = dataclasses.replace(kept, via=kept.via or quote.via, sources=kept.sources + quote.sources, variants=variants)
+        else:
+            kept = merged[match]
+            variants = kept.variants + ((quote.text,) if quote.text != kept.text and quote.text not in kept.variants else ())
+            merged[match] = dataclasses.replace(kept, via=kept.via or quote.via, sources=kept.sources + quote.sources, variants=variants)
+        for key in keys:
+            index[key].add(match)
     return merged
 
 
 def _cooccurrence(index: ActorIndex) -> dict[str, tuple[tuple[str, int], ...]]:
     """Actors sharing a paragraph, counted once per paragraph; outlets are not participants."""
-    by_paragraph: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for (article, paragraph, _), actor in index.by_mention.items():
-        if index.kinds.get(actor) != "media":
-            by_paragraph[(article, paragraph)].add(actor)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for actors in by_paragraph.values():
+    for spans in index.spans.values():
+        actors = {actor for _, _, actor in spans if index.kinds.get(actor) != "media"}
         for a in actors:
             for b in actors:
                 if a != b:

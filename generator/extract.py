@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
@@ -198,12 +199,12 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
         if ent.label_ == "PERSON":
             start, title, title_of = _title(sent, ent, start, facts)
         yield Mention(
-            text=text[start:end],
-            label=ent.label_,
+            text=sys.intern(text[start:end]),
+            label=sys.intern(ent.label_),
             start=start,
             end=end,
-            title=title,
-            title_of=title_of,
+            title=title and sys.intern(title),
+            title_of=title_of and sys.intern(title_of),
             acronym=acronym,
             media_cue=bool(MEDIA_AFTER.match(text[end:]) or MEDIA_BEFORE.search(text[: start])),
             place_cue=bool(PLACE_BEFORE.search(text[max(0, start - 40) : start])),
@@ -213,7 +214,7 @@ def _mentions(sent: Span, expansions: list[tuple[int, int, str]], facts: Knowled
         )
     for start, end, acronym in expansions:
         if sent.start_char <= start < sent.end_char and not any(s <= start < e for s, e in seen):
-            yield Mention(text[start:end], "ORG", start, end, acronym=acronym)
+            yield Mention(sys.intern(text[start:end]), "ORG", start, end, acronym=sys.intern(acronym))
             seen.add((start, end))
 
 
@@ -450,7 +451,7 @@ def _analysis_from_dict(data: dict) -> ArticleAnalysis:
             start=s["start"],
             end=s["end"],
             text=s["text"],
-            mentions=tuple(Mention(**m) for m in s["mentions"]),
+            mentions=tuple(_mention(m) for m in s["mentions"]),
             has_verb=s["has_verb"],
             reporting=s["reporting"],
             subject=s["subject"],
@@ -460,3 +461,12 @@ def _analysis_from_dict(data: dict) -> ArticleAnalysis:
         for s in data["sentences"]
     )
     return ArticleAnalysis(data["article"], sentences)
+
+
+def _mention(data: dict) -> Mention:
+    """A mention read back, its names interned: the same name recurs in thousands of articles, and one string
+    for all of them is most of the memory a large corpus's analyses take."""
+    for field in ("text", "label", "title", "title_of", "acronym"):
+        if data.get(field) is not None:
+            data[field] = sys.intern(data[field])
+    return Mention(**data)

@@ -19,7 +19,7 @@ PRECISIONS: tuple[Precision, ...] = ("year", "month", "week", "day")
 """From the broadest to the most precise: `PRECISIONS.index` ranks them."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Source:
     """Where a statement comes from: one paragraph of one article."""
 
@@ -29,7 +29,7 @@ class Source:
     """1-based number of the paragraph in the article (its anchor is `#p<n>`)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     n: int
     """1-based position in the article."""
@@ -40,7 +40,7 @@ class Paragraph:
     """Line of the file where the paragraph starts, for messages."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     id: str
     """Stable slug derived from the file name: the page is `articles/<id>.md`."""
@@ -54,7 +54,7 @@ class Article:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with one input file, reported as a build warning."""
 
@@ -67,7 +67,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A named-entity span found by the language model in one sentence."""
 
@@ -95,7 +95,7 @@ class Mention:
     """For dates: the verb it belongs to is in a past tense ("visited on June 10")."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quotation:
     """A quoted span and the names the sentence around it credits."""
 
@@ -106,7 +106,7 @@ class Quotation:
     """Surface text of the outlet cited ("Sputnik", "the Tass news agency")."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence:
     paragraph: int
     start: int
@@ -124,7 +124,7 @@ class Sentence:
     quotations: tuple[Quotation, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleAnalysis:
     """What the language model found in one article; cached by content hash."""
 
@@ -132,7 +132,7 @@ class ArticleAnalysis:
     sentences: tuple[Sentence, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeRef:
     """A point or period in time, resolved from an expression against the article's date."""
 
@@ -148,7 +148,7 @@ class TimeRef:
     """"early", "mid" or "late" within the period, when the text says so."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Role:
     title: str
     of: str | None
@@ -157,7 +157,7 @@ class Role:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Actor:
     id: str
     """Page slug: the page is `actors/<id>.md`."""
@@ -173,7 +173,7 @@ class Actor:
     """How the resolver decided what it did not read verbatim (surname joins)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     id: str
     when: TimeRef
@@ -195,7 +195,7 @@ class Event:
         return len({s.article for s in self.sources})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     id: str
     text: str
@@ -207,7 +207,7 @@ class Quote:
     """Other wordings of the same quote in other articles."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reuse:
     """A paragraph that re-appears, nearly word for word, from an earlier article."""
 
@@ -220,7 +220,7 @@ class Reuse:
     """Word-level edits from the earlier text: (removed, added), either may be empty."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Briefing:
     articles: tuple[Article, ...]
     actors: tuple[Actor, ...]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import os
 import pickle
 import sys
@@ -23,7 +22,7 @@ from .assemble import assemble
 from .extract import EXTRACT_VERSION, extract, load_model, model_id
 from .ingest import read_articles
 from .model import Article, Briefing, Problem
-from .render import briefing_json, chronology_layout, make_environment, render
+from .render import chronology_layout, make_environment, render, write_briefing_json
 from .resolve import resolve_actors
 
 
@@ -75,8 +74,9 @@ class Build:
     briefing: Briefing
     pages: PageStore
     """src_uri → Markdown of every generated page."""
-    json: str
-    """briefing.json, serialised."""
+    json_file: Path | None
+    """briefing.json, written under the cache folder; None without one (then `json_text` holds it)."""
+    json_text: str
     problems: list[Problem]
     """Files left out or read with a problem: build warnings."""
     notes: list[Problem]
@@ -90,6 +90,21 @@ class Build:
         kinds = {f"actors/{a.id}.md": "actor" for a in self.briefing.actors}
         kinds.update({f"articles/{a.id}.md": "article" for a in self.briefing.articles})
         return kinds
+
+    @property
+    def json(self) -> str:
+        """briefing.json, serialised."""
+        return self.json_text if self.json_file is None else self.json_file.read_text(encoding="utf-8")
+
+    def write_json(self, target: Path) -> None:
+        if self.json_file is None:
+            target.write_text(self.json_text, encoding="utf-8")
+        else:
+            shutil.copyfile(self.json_file, target)
+
+    def intact(self) -> bool:
+        """Every file the build keeps under the cache folder is there (a cache partly removed is not used)."""
+        return self.pages.intact() and (self.json_file is None or self.json_file.is_file())
 
     @property
     def updated(self) -> str:
@@ -141,23 +156,34 @@ def _build(
     directory_urls: bool,
 ) -> Build:
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
-    briefing = assemble(articles, analyses, resolve_actors(articles, analyses))
+    briefing = assemble(articles, analyses, resolve_actors(articles, analyses))  # consumes the analyses
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
     pages = PageStore(folder)
     render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add)
-    data = json.dumps(briefing_json(briefing), ensure_ascii=False, indent=1) + "\n"
+    json_file, json_text = None, ""
+    if cache_dir is None:
+        chunks: list[str] = []
+        write_briefing_json(briefing, chunks.append)
+        json_text = "".join(chunks)
+    else:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        json_file = cache_dir / JSON
+        with open(json_file, "w", encoding="utf-8") as handle:
+            write_briefing_json(briefing, handle.write)
     linked = {source.article for source, spans in briefing.mention_spans.items() if spans}
     notes = [Problem(a.file, None, "no names found in it; built without actor links") for a in articles if a.id not in linked]
-    return Build(briefing, pages, data, problems, notes, layout.where)
+    return Build(briefing, pages, json_file, json_text, problems, notes, layout.where)
 
 
 BUILD_CACHE = "build.pickle"
 """The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
 PAGES = "pages"
 """The last build's pages (Markdown), under the cache folder."""
+JSON = "briefing.json"
+"""The last build's briefing.json, under the cache folder."""
 
 
 def _build_key(articles: list[Article], problems: list[Problem], model: str, templates: Path | None, directory_urls: bool) -> str:
@@ -187,7 +213,7 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
             build = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return build if isinstance(build, Build) and build.pages.intact() else None
+    return build if isinstance(build, Build) and build.intact() else None
 
 
 def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:

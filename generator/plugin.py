@@ -148,7 +148,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return
         self.page_cache.prune()
         site = Path(config.site_dir)
-        (site / "briefing.json").write_text(self.build.json, encoding="utf-8")
+        self.build.write_json(site / "briefing.json")
         for slug, actor_id in alias_slugs(self.build.briefing).items():
             if config.use_directory_urls:
                 path, target = site / "actors" / slug / "index.html", f"../{actor_id}/"

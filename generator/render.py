@@ -683,15 +683,16 @@ def atom_feed(briefing: Briefing, where: dict[str, str], url_of: Callable[[str],
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def briefing_json(briefing: Briefing) -> dict:
-    """The data behind the pages, in the contract of docs: generator, articles, actors, events, quotes."""
+def write_briefing_json(briefing: Briefing, write: Callable[[str], object]) -> None:
+    """briefing.json, the data behind the pages (generator, articles, actors, events, quotes), handed to
+    `write` an item at a time, one item per line: at 20,000 articles the whole document, as objects and then as
+    one string, took more memory than the rest of the build."""
 
     def sources(items: Iterable[Source]) -> list[dict]:
         return [{"article": s.article, "paragraph": s.paragraph} for s in items]
 
-    return {
-        "generator": {"name": "briefing", "version": __version__},
-        "articles": [
+    sections: dict[str, Iterable[dict]] = {
+        "articles": (
             {
                 "id": a.id,
                 "file": a.file,
@@ -704,8 +705,8 @@ def briefing_json(briefing: Briefing) -> dict:
                 ],
             }
             for a in briefing.articles
-        ],
-        "actors": [
+        ),
+        "actors": (
             {
                 "id": a.id,
                 "name": a.name,
@@ -717,8 +718,8 @@ def briefing_json(briefing: Briefing) -> dict:
                 "mentions": a.mentions,
             }
             for a in briefing.actors
-        ],
-        "events": [
+        ),
+        "events": (
             {
                 "id": e.id,
                 "date": e.when.value,
@@ -731,8 +732,8 @@ def briefing_json(briefing: Briefing) -> dict:
                 "sources": sources(e.sources),
             }
             for e in briefing.events
-        ],
-        "quotes": [
+        ),
+        "quotes": (
             {
                 "id": q.id,
                 "text": q.text,
@@ -742,6 +743,15 @@ def briefing_json(briefing: Briefing) -> dict:
                 "sources": sources(q.sources),
             }
             for q in briefing.quotes
-        ],
+        ),
     }
-
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    write('{\n "generator": ' + dumps({"name": "briefing", "version": __version__}))
+    for name, items in sections.items():
+        write(f',\n "{name}": [')
+        separator = "\n  "
+        for item in items:
+            write(separator + dumps(item))
+            separator = ",\n  "
+        write("\n ]" if separator != "\n  " else "]")
+    write("\n}\n")

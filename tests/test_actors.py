@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,31 @@ def test_dates_in_sentences_without_a_verb_are_read(tmp_path: Path) -> None:
     )
     briefing = build_briefing(tmp_path, None, MODEL).briefing
     assert [e.when.value for e in briefing.events] == ["2024-04-09"]
+
+
+def test_quotes_merge_by_speaker_and_wording_among_many() -> None:
+    """The same words of one speaker in two articles are one quote citing both, found among many other quotes
+    (candidates come from an index of rare words, not from every earlier quote); another speaker's identical
+    words stay apart, and a reworded quote stays its own."""
+    from generator.assemble import _merge_quotes
+    from generator.model import Quote, Source
+
+    said = "The harbour will reopen once the cranes have been inspected by engineers"
+    rng = random.Random(7)
+
+    def words(n: int) -> str:
+        return " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(5, 9))) for _ in range(n))
+
+    others = [Quote(f"q{i}", words(10), rng.choice("ab"), None, (Source(f"x{i}", 1),)) for i in range(300)]
+    quotes = [
+        Quote("q-a", said, "a", None, (Source("first", 2),)),
+        *others,
+        Quote("q-b", said.replace("engineers", "the engineers"), "a", "reuters", (Source("second", 5),)),
+        Quote("q-c", said, "b", None, (Source("third", 1),)),
+        Quote("q-d", "The harbour stays closed until the inquiry reports on its findings", "a", None, (Source("fourth", 1),)),
+    ]
+    merged = _merge_quotes(quotes)
+    first = next(q for q in merged if q.id == "q-a")
+    assert first.sources == (Source("first", 2), Source("second", 5))
+    assert first.via == "reuters" and first.variants == (said.replace("engineers", "the engineers"),)
+    assert {q.id for q in merged} >= {"q-c", "q-d"} and len(merged) == 300 + 3

@@ -34,7 +34,7 @@ TRANSLITERATIONS = (("ey", "ei"), ("y", "i"), ("ks", "x"), ("kh", "h"), ("ou", "
 FIRST_NAME_SIMILARITY = 90
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One actor mention with where it stands."""
 
@@ -49,13 +49,18 @@ class ActorIndex:
     """The actors of a corpus and how to find the actor a name or a mention refers to."""
 
     actors: list[Actor]
-    by_mention: dict[tuple[str, int, int], str]
-    """(article id, paragraph, start offset) → actor id."""
     by_name: dict[str, str]
     """Normalised name key → actor id."""
     kinds: dict[str, ActorKind] = field(default_factory=dict)
     spans: dict[Source, list[tuple[int, int, str]]] = field(default_factory=dict)
     """For each paragraph, the (start, end, actor id) of its mentions, in order."""
+
+    def actor_at(self, source: Source, start: int) -> str | None:
+        """The actor of the mention starting at character `start` of paragraph `source`, if it is one."""
+        for begin, _, actor in self.spans.get(source, ()):
+            if begin == start:
+                return actor
+        return None
 
     def find(self, name: str | None) -> str | None:
         """The actor a surface name refers to, if any."""
@@ -110,10 +115,13 @@ def resolve_actors(articles: list[Article], analyses: dict[str, ArticleAnalysis]
 def _occurrences(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> Iterable[Occurrence]:
     order = 0
     for article in articles:
+        source = None
         for sentence in analyses[article.id].sentences:
+            if source is None or source.paragraph != sentence.paragraph:
+                source = Source(article.id, sentence.paragraph)  # one per paragraph, shared by its mentions
             for mention in sentence.mentions:
                 if mention.label in ACTOR_LABELS and normalize_name(mention.text, knowledge()):
-                    yield Occurrence(mention, Source(article.id, sentence.paragraph), order)
+                    yield Occurrence(mention, source, order)
                     order += 1
 
 
@@ -280,14 +288,12 @@ def _build(
         ids[root] = _unique_slug(name, kind, set(ids.values()))
         kinds[root], names[root] = kind, name  # type: ignore[assignment]
         aliases[root] = sorted({f for f in group_forms if f != name}, key=str.casefold)
-    by_mention: dict[tuple[str, int, int], str] = {}
     sources: dict[str, list[Source]] = defaultdict(list)
     counts: Counter[str] = Counter()
     spans: dict[Source, list[tuple[int, int, str]]] = defaultdict(list)
     for occ, root in zip(occurrences, roots):
         if root in dropped:
             continue
-        by_mention[(occ.source.article, occ.source.paragraph, occ.mention.start)] = ids[root]
         spans[occ.source].append((occ.mention.start, occ.mention.end, ids[root]))
         counts[root] += 1
         if not sources[root] or sources[root][-1] != occ.source:
@@ -316,7 +322,7 @@ def _build(
         for root in names
     ]
     actors.sort(key=lambda a: (-a.mentions, a.name.casefold(), a.id))
-    return ActorIndex(actors, by_mention, by_name, {ids[r]: k for r, k in kinds.items()}, dict(spans))
+    return ActorIndex(actors, by_name, {ids[r]: k for r, k in kinds.items()}, dict(spans))
 
 
 def _vote(keys: list[str], votes: dict[str, Counter[str]]) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 
 import dateparser
@@ -48,11 +49,13 @@ NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 
 PARTS = {"early": "early", "the beginning of": "early", "mid": "mid", "the middle of": "mid", "late": "late", "the end of": "late"}
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def reported_on(date: dt.date) -> TimeRef:
     """The article's own date, for statements the text does not date."""
     return TimeRef(date.isoformat(), "day", date, "", 1.0)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def resolve_date(expression: str, reference: dt.date, future: bool = False) -> TimeRef | None:
     """The time `expression` refers to in an article dated `reference`; None when it cannot be read.
 
