@@ -7,8 +7,8 @@ compared word by word (longest common subsequence, rapidfuzz), so the work grows
 from __future__ import annotations
 
 import difflib
-import hashlib
 import re
+import zlib
 from collections import Counter, defaultdict
 from itertools import chain
 
@@ -62,7 +62,7 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
 
 def _keys(words: list[str]) -> list[int]:
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    hashes = sorted(int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big") for s in shingles)
+    hashes = sorted(map(zlib.crc32, map(str.encode, shingles)))  # stable across runs, unlike hash(); blocking only
     return hashes[:KEYS]
 
 
