@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -19,10 +20,10 @@ from tqdm import tqdm
 
 from . import __version__, templates_dir
 from .assemble import assemble
-from .extract import EXTRACT_VERSION, extract, load_model, model_id
+from .extract import EXTRACT_VERSION, extract, gc_frozen, gc_paused, load_model, model_id
 from .ingest import read_articles
 from .model import Article, Briefing, Problem
-from .render import chronology_layout, make_environment, render, write_briefing_json
+from .render import chronology_layout, make_environment, render, site_summary, write_briefing_json
 from .resolve import resolve_actors
 
 
@@ -72,6 +73,8 @@ class PageStore(Mapping[str, str]):
 @dataclass(frozen=True)
 class Build:
     briefing: Briefing
+    """The whole briefing after a build; a build read back from the cache holds only its `site_summary` (actor
+    names, article titles and dates, the feed's events), which is what the plugin uses."""
     pages: PageStore
     """src_uri → Markdown of every generated page."""
     json_file: Path | None
@@ -90,6 +93,11 @@ class Build:
         kinds = {f"actors/{a.id}.md": "actor" for a in self.briefing.actors}
         kinds.update({f"articles/{a.id}.md": "article" for a in self.briefing.articles})
         return kinds
+
+    def summarized(self) -> Build:
+        """This build with only the `site_summary` of its briefing: all the MkDocs build needs once the pages
+        are written."""
+        return dataclasses.replace(self, briefing=site_summary(self.briefing))
 
     @property
     def json(self) -> str:
@@ -156,13 +164,15 @@ def _build(
     directory_urls: bool,
 ) -> Build:
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
-    briefing = assemble(articles, analyses, resolve_actors(articles, analyses))  # consumes the analyses
+    with gc_paused():
+        briefing = assemble(articles, analyses, resolve_actors(articles, analyses))  # consumes the analyses
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
     if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
     pages = PageStore(folder)
-    render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add)
+    with gc_frozen():
+        render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add)
     json_file, json_text = None, ""
     if cache_dir is None:
         chunks: list[str] = []
@@ -223,7 +233,7 @@ def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as handle:
             pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(build, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(build.summarized(), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, cache_dir / BUILD_CACHE)
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 import html
 import json
 import math
@@ -656,6 +657,23 @@ def redirect_html(target: str) -> str:
     )
 
 
+def site_summary(briefing: Briefing) -> Briefing:
+    """What the site needs of a briefing besides its pages (actor names, article titles and dates, the feed's
+    events), kept by the build cache instead of the whole briefing: a rebuild that changes nothing then reads
+    kilobytes, not the gigabyte of a large corpus's events and spans."""
+    return Briefing(
+        articles=tuple(dataclasses.replace(a, paragraphs=()) for a in briefing.articles),
+        actors=tuple(dataclasses.replace(a, sources=(), roles=()) for a in briefing.actors),
+        events=tuple(feed_events(briefing)),
+        quotes=(),
+    )
+
+
+def feed_events(briefing: Briefing) -> list[Event]:
+    """The dated events of the feed, newest first."""
+    return heapq.nlargest(FEED_ENTRIES, (e for e in briefing.events if not e.reported), key=lambda e: (e.when.start, e.id))
+
+
 def atom_feed(briefing: Briefing, where: dict[str, str], url_of: Callable[[str], str], site_url: str | None) -> str:
     """An Atom feed of the dated events, newest first, each linking to its day in the chronology (`where`: the
     chronology page of each date anchor); `url_of` gives the site URL of a page's src_uri."""
@@ -663,7 +681,7 @@ def atom_feed(briefing: Briefing, where: dict[str, str], url_of: Callable[[str],
     atom = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", atom)
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
-    dated = sorted((e for e in briefing.events if not e.reported), key=lambda e: (e.when.start, e.id), reverse=True)
+    dated = feed_events(briefing)
     feed = ET.Element(f"{{{atom}}}feed")
     updated = f"{dated[0].when.start.isoformat()}T00:00:00Z" if dated else "1970-01-01T00:00:00Z"
     feed_id = f"{base}feed.xml" if base else "urn:briefing:events"
@@ -671,7 +689,7 @@ def atom_feed(briefing: Briefing, where: dict[str, str], url_of: Callable[[str],
         ET.SubElement(feed, f"{{{atom}}}{tag}").text = text
     ET.SubElement(feed, f"{{{atom}}}link", rel="alternate", href=base + chronology_url)
     ET.SubElement(ET.SubElement(feed, f"{{{atom}}}author"), f"{{{atom}}}name").text = "Briefing"
-    for event in dated[:FEED_ENTRIES]:
+    for event in dated:
         entry = ET.SubElement(feed, f"{{{atom}}}entry")
         words = event.text.split()
         title = f"{format_when(event.when)}: " + " ".join(words[:14]) + (" …" if len(words) > 14 else "")
