@@ -499,6 +499,7 @@ def count(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def format_day(date: dt.date, short: bool = False) -> str:
     if short:
         return f"{date.day} {date:%b %Y}"
