@@ -80,6 +80,7 @@ class Build:
     json_file: Path | None
     """briefing.json, written under the cache folder; None without one (then `json_text` holds it)."""
     json_text: str
+    """briefing.json when there is no cache folder."""
     problems: list[Problem]
     """Files left out or read with a problem: build warnings."""
     notes: list[Problem]

