@@ -76,9 +76,12 @@ def site_pages(site: Path) -> list[Path]:
     return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and 'class="md-content__inner' in p.read_text(encoding="utf-8", errors="replace")]
 
 
-def first_query(site: Path, query: str) -> tuple[int, int]:
+def first_query(site: Path, query: str) -> tuple[int, int, int]:
     """Bytes and requests a reader's browser fetches from typing `query` in the search box to its results shown
-    (headless Chromium over a local HTTP server)."""
+    (headless Chromium over a local HTTP server): as a plain static server sends them, and gzip-compressed as
+    most servers send text (Pagefind's index files are compressed already: counted as they are)."""
+    import gzip
+
     import functools
     import http.server
     import threading
@@ -91,14 +94,20 @@ def first_query(site: Path, query: str) -> tuple[int, int]:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    fetched: dict[str, int] = {}
+    fetched: dict[str, tuple[int, int]] = {}
+
+    def record(response) -> None:
+        if response.ok:
+            body = response.body()
+            fetched[response.url] = (len(body), min(len(body), len(gzip.compress(body))))
+
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
             page.wait_for_load_state("networkidle")
-            page.on("response", lambda r: fetched.__setitem__(r.url, len(r.body())) if r.ok else None)
+            page.on("response", record)
             page.keyboard.press("/")
             page.keyboard.type(query)
             page.wait_for_selector(".md-search-result__item", timeout=60_000)
@@ -106,7 +115,7 @@ def first_query(site: Path, query: str) -> tuple[int, int]:
             browser.close()
     finally:
         server.shutdown()
-    return sum(fetched.values()), len(fetched)
+    return sum(n for n, _ in fetched.values()), sum(z for _, z in fetched.values()), len(fetched)
 
 
 def size(path: Path) -> int:
@@ -162,12 +171,12 @@ def site_figures(site: Path, pages: list[Path], rss: int) -> None:
     person fetches."""
     briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
     top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
-    fetched, requests = first_query(site, top)
+    fetched, compressed, requests = first_query(site, top)
     largest = max(pages, key=lambda p: p.stat().st_size)
     print(f"  peak RSS                         {rss / 1024:8.0f} MB")
     print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
     print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
-    print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests", flush=True)
+    print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests ({compressed / 1e3:.0f} kB gzip-compressed)", flush=True)
 
 
 def main() -> None:
