@@ -47,10 +47,7 @@ def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], inde
     quotes: list[Quote] = []
     for article in articles:
         previous: Event | None = None
-        source = None
-        for sentence in analyses.pop(article.id).sentences:
-            if source is None or source.paragraph != sentence.paragraph:
-                source = Source(article.id, sentence.paragraph)  # one per paragraph, shared by its statements
+        for source, sentence in analyses.pop(article.id).sourced():
             if (article.id, sentence.paragraph) not in text_paragraphs:
                 continue
             event = _event(sentence, source, by_id[article.id], index)

@@ -7,6 +7,7 @@ resolve → Actor, TimeRef; assemble → Briefing (Event, Quote, Role).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -130,6 +131,15 @@ class ArticleAnalysis:
 
     article: str
     sentences: tuple[Sentence, ...]
+
+    def sourced(self) -> Iterator[tuple[Source, Sentence]]:
+        """Each sentence with the paragraph it stands in; one Source per paragraph, shared by its sentences
+        (a large corpus has millions of sentences)."""
+        source = None
+        for sentence in self.sentences:
+            if source is None or source.paragraph != sentence.paragraph:
+                source = Source(self.article, sentence.paragraph)
+            yield source, sentence
 
 
 @dataclass(frozen=True, slots=True)

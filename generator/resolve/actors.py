@@ -115,10 +115,7 @@ def resolve_actors(articles: list[Article], analyses: dict[str, ArticleAnalysis]
 def _occurrences(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> Iterable[Occurrence]:
     order = 0
     for article in articles:
-        source = None
-        for sentence in analyses[article.id].sentences:
-            if source is None or source.paragraph != sentence.paragraph:
-                source = Source(article.id, sentence.paragraph)  # one per paragraph, shared by its mentions
+        for source, sentence in analyses[article.id].sourced():
             for mention in sentence.mentions:
                 if mention.label in ACTOR_LABELS and normalize_name(mention.text, knowledge()):
                     yield Occurrence(mention, source, order)
