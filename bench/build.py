@@ -118,6 +118,20 @@ def first_query(site: Path, query: str) -> tuple[int, int, int]:
     return sum(n for n, _ in fetched.values()), sum(z for _, z in fetched.values()), len(fetched)
 
 
+def pagefind_alone(site: Path) -> tuple[float, int]:
+    """Seconds and peak RSS (kB) of Pagefind indexing the built site again as the build runs it (it rewrites
+    the same bundle): the build's peak is that of its largest process, which at scale is Pagefind."""
+    directory_urls = not any(p.name != "index.html" for p in site.glob("articles/*.html"))
+    code = (
+        "import resource, sys, time; from pathlib import Path; from generator.search import _run_pagefind;"
+        "t = time.perf_counter(); _run_pagefind(Path(sys.argv[1]), sys.argv[2] == 'True');"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(site), str(directory_urls)], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
+    seconds, rss = out.stdout.split()
+    return float(seconds), int(rss)
+
+
 def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -173,7 +187,9 @@ def site_figures(site: Path, pages: list[Path], rss: int) -> None:
     top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
     fetched, compressed, requests = first_query(site, top)
     largest = max(pages, key=lambda p: p.stat().st_size)
-    print(f"  peak RSS                         {rss / 1024:8.0f} MB")
+    pagefind_seconds, pagefind_rss = pagefind_alone(site)
+    print(f"  peak RSS (largest process)       {rss / 1024:8.0f} MB")
+    print(f"  Pagefind alone                   {pagefind_rss / 1024:8.0f} MB, {pagefind_seconds:.1f} s")
     print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
     print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
     print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests ({compressed / 1e3:.0f} kB gzip-compressed)", flush=True)
