@@ -80,9 +80,8 @@ def first_query(site: Path, query: str) -> tuple[int, int, int]:
     """Bytes and requests a reader's browser fetches from typing `query` in the search box to its results shown
     (headless Chromium over a local HTTP server): as a plain static server sends them, and gzip-compressed as
     most servers send text (Pagefind's index files are compressed already: counted as they are)."""
-    import gzip
-
     import functools
+    import gzip
     import http.server
     import threading
 

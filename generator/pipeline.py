@@ -142,7 +142,10 @@ def build_briefing(
     templates: Path | None = None,
     n_process: int = 0,
     directory_urls: bool = False,
+    whole_briefing: bool = True,
 ) -> Build:
+    """The build of the articles in `articles_dir`, read from the cache when nothing changed (its briefing then
+    the summary). `whole_briefing=False` (the plugin) returns the summarized build whenever it is made."""
     articles, problems = read_articles(articles_dir, today=dt.date.today())
     key = _build_key(articles, problems, model, templates, directory_urls)
     cached = _load_build(cache_dir, key)
@@ -151,8 +154,9 @@ def build_briefing(
     if cache_dir is not None:
         (cache_dir / BUILD_CACHE).unlink(missing_ok=True)  # its pages are about to be replaced
     build = _build(articles, problems, model, cache_dir, templates, n_process, directory_urls)
-    _save_build(cache_dir, key, build)
-    return build
+    summary = build.summarized()
+    _save_build(cache_dir, key, summary)
+    return build if whole_briefing else summary
 
 
 def _build(
@@ -227,14 +231,14 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
     return build if isinstance(build, Build) and build.intact() else None
 
 
-def _save_build(cache_dir: Path | None, key: str, build: Build) -> None:
+def _save_build(cache_dir: Path | None, key: str, summary: Build) -> None:
     if cache_dir is None:
         return
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as handle:
             pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(build.summarized(), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(summary, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(handle.name, cache_dir / BUILD_CACHE)
     except OSError:
         pass  # a cache that cannot be written only costs time

@@ -85,7 +85,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
                 templates=Path(self.config.templates_dir) if self.config.templates_dir else None,
                 n_process=self.config.n_process,
                 directory_urls=config.use_directory_urls,
-            ).summarized()  # the pages are written: the whole briefing is let go before MkDocs reads them
+                whole_briefing=False,  # the pages are written: the briefing is let go before MkDocs reads them
+            )
         except OSError as error:
             raise PluginError(f"briefing: {error}") from error
         self.updated = self.build.updated  # once: it looks at every article (it was once per page: quadratic)
