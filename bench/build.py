@@ -76,10 +76,11 @@ def site_pages(site: Path) -> list[Path]:
     return [p for p in site.rglob("*.html") if "pagefind" not in p.parts and 'class="md-content__inner' in p.read_text(encoding="utf-8", errors="replace")]
 
 
-def first_query(site: Path, query: str) -> tuple[int, int, int]:
-    """Bytes and requests a reader's browser fetches from typing `query` in the search box to its results shown
-    (headless Chromium over a local HTTP server): as a plain static server sends them, and gzip-compressed as
-    most servers send text (Pagefind's index files are compressed already: counted as they are)."""
+def first_query(site: Path, query: str) -> dict[str, tuple[int, int, int]]:
+    """What a reader's browser fetches from typing `query` in the search box (headless Chromium over a local
+    HTTP server): "first" up to the first results shown, "all" until every result is in; each as (bytes as a
+    plain static server sends them, bytes gzip-compressed as most servers send text (Pagefind's index files
+    are compressed already: counted as they are), requests)."""
     import functools
     import gzip
     import http.server
@@ -93,12 +94,14 @@ def first_query(site: Path, query: str) -> tuple[int, int, int]:
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    fetched: dict[str, tuple[int, int]] = {}
+    requested: list[str] = []
+    sizes: dict[str, tuple[int, int]] = {}
 
-    def record(response) -> None:
-        if response.ok:
+    def finished(request) -> None:
+        response = request.response()
+        if response is not None and response.ok:
             body = response.body()
-            fetched[response.url] = (len(body), min(len(body), len(gzip.compress(body))))
+            sizes[request.url] = (len(body), min(len(body), len(gzip.compress(body))))
 
     try:
         with sync_playwright() as p:
@@ -106,29 +109,59 @@ def first_query(site: Path, query: str) -> tuple[int, int, int]:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
             page.wait_for_load_state("networkidle")
-            page.on("response", record)
+            page.on("request", lambda r: requested.append(r.url))
+            page.on("requestfinished", finished)
+            page.expose_function("briefingFirstResult", lambda: requested.append("FIRST RESULT"))
+            page.evaluate("""() => {
+                const list = document.querySelector(".md-search-result__list");
+                new MutationObserver((_, observer) => {
+                    if (list.querySelector(".md-search-result__item")) { observer.disconnect(); window.briefingFirstResult(); }
+                }).observe(list, { childList: true });
+            }""")
             page.keyboard.press("/")
             page.keyboard.type(query)
-            page.wait_for_selector(".md-search-result__item", timeout=60_000)
+            page.wait_for_selector(".md-search-result__item", timeout=120_000)
+            page.wait_for_function("() => !/searching/i.test(document.querySelector('.md-search-result__meta').textContent)", timeout=120_000)
             page.wait_for_load_state("networkidle")
             browser.close()
     finally:
         server.shutdown()
-    return sum(n for n, _ in fetched.values()), sum(z for _, z in fetched.values()), len(fetched)
+    cut = requested.index("FIRST RESULT") if "FIRST RESULT" in requested else len(requested)
+
+    def total(urls: list[str]) -> tuple[int, int, int]:
+        got = [sizes[u] for u in dict.fromkeys(urls) if u in sizes]
+        return sum(n for n, _ in got), sum(z for _, z in got), len(got)
+
+    return {"first": total(requested[:cut]), "all": total([u for u in requested if u != "FIRST RESULT"])}
 
 
-def pagefind_alone(site: Path) -> tuple[float, int]:
-    """Seconds and peak RSS (kB) of Pagefind indexing the built site again as the build runs it (it rewrites
-    the same bundle): the build's peak is that of its largest process, which at scale is Pagefind."""
-    directory_urls = not any(p.name != "index.html" for p in site.glob("articles/*.html"))
+def pagefind_alone(site: Path) -> tuple[float, int, str]:
+    """Seconds and peak RSS (kB) of Pagefind making the site's indexes again, one run each as the build runs
+    them (each index's pages read from its bundle), and the indexes' page counts: the build's peak is that of
+    its largest process, which at scale is Pagefind."""
     code = (
-        "import resource, sys, time; from pathlib import Path; from generator.search import _run_pagefind;"
-        "t = time.perf_counter(); _run_pagefind(Path(sys.argv[1]), sys.argv[2] == 'True');"
-        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        "import gzip, json, resource, sys, tempfile, time; from pathlib import Path; from generator.search import _run_pagefind;"
+        "site = Path(sys.argv[1]); counts = []; t = time.perf_counter()\n"
+        "for index in sorted((site / 'pagefind').iterdir()):\n"
+        "    uris = [json.loads(gzip.decompress(f.read_bytes())[12:])['url'].lstrip('/') for f in (index / 'fragment').iterdir()]\n"
+        "    counts.append(f'{index.name} {len(uris)}')\n"
+        "    with tempfile.TemporaryDirectory() as out: _run_pagefind(site, uris, Path(out) / 'bundle')\n"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, ', '.join(counts))"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(site), str(directory_urls)], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
-    seconds, rss = out.stdout.split()
-    return float(seconds), int(rss)
+    out = subprocess.run([sys.executable, "-c", code, str(site)], capture_output=True, text=True, env=ENV, cwd=ROOT, check=True)
+    seconds, rss, counts = out.stdout.split(" ", 2)
+    return float(seconds), int(rss), counts.strip()
+
+
+def a_word(briefing: dict) -> str:
+    """A word of seven letters or more, no actor's name, in about 1 % of the articles: a query for a topic."""
+    names = {w.casefold() for a in briefing["actors"] for n in (a["name"], *a["aliases"]) for w in n.split()}
+    frequency: dict[str, int] = {}
+    for article in briefing["articles"]:
+        for word in {w for p in article["paragraphs"] for w in p["text"].casefold().split() if w.isalpha() and len(w) >= 7}:
+            frequency[word] = frequency.get(word, 0) + 1
+    target = max(1, len(briefing["articles"]) // 100)
+    return min((w for w in frequency if w not in names), key=lambda w: (abs(frequency[w] - target), w))
 
 
 def size(path: Path) -> int:
@@ -180,18 +213,23 @@ def cold_figures(n: int, words: int, site: Path, cold: float, rss: int) -> dict[
 
 
 def site_figures(site: Path, pages: list[Path], rss: int) -> None:
-    """Peak memory, the built site's size and largest page, and what a first search for the most mentioned
-    person fetches."""
+    """Peak memory, the built site's size and largest page, and what a first search fetches: for the most
+    mentioned person's name, and for a topic word."""
     briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
     top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
-    fetched, compressed, requests = first_query(site, top)
+    word = a_word(briefing)
+    del briefing
     largest = max(pages, key=lambda p: p.stat().st_size)
-    pagefind_seconds, pagefind_rss = pagefind_alone(site)
+    pagefind_seconds, pagefind_rss, counts = pagefind_alone(site)
     print(f"  peak RSS (largest process)       {rss / 1024:8.0f} MB")
-    print(f"  Pagefind alone                   {pagefind_rss / 1024:8.0f} MB, {pagefind_seconds:.1f} s")
-    print(f"  site                             {size(site) / 1e6:8.1f} MB (search index {size(site / 'pagefind') / 1e6:.1f} MB)")
+    print(f"  Pagefind alone                   {pagefind_rss / 1024:8.0f} MB at most, {pagefind_seconds:.1f} s in all (pages: {counts})")
+    print(f"  site                             {size(site) / 1e6:8.1f} MB (search indexes {size(site / 'pagefind') / 1e6:.1f} MB)")
     print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
-    print(f"  first query \"{top}\"   {fetched / 1e3:8.0f} kB fetched in {requests} requests ({compressed / 1e3:.0f} kB gzip-compressed)", flush=True)
+    for query in (top, word):
+        fetched = first_query(site, query)
+        for when, label in (("first", "to the first results"), ("all", "to all results")):
+            raw, compressed, requests = fetched[when]
+            print(f"  search \"{query}\", {label:21} {raw / 1e3:6.0f} kB in {requests} requests ({compressed / 1e3:.0f} kB gzip-compressed)", flush=True)
 
 
 def main() -> None:

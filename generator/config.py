@@ -21,6 +21,9 @@ class BriefingConfig(base.Config):
     search = c.Type(bool, default=True)
     """Full-text search with Pagefind (actor pages first, hits open the paragraph); off leaves search to
     whatever other plugin the site lists."""
+    search_shard_mb = c.Type((int, float), default=80)
+    """Megabytes of article pages (their Markdown) per shard of the search index, at most: Pagefind holds a
+    shard's index in memory while it writes it, about 1 GB for the default; lower it where memory is short."""
     n_process = c.Type(int, default=0)
     """Processes for the language model; 0 (the default) uses every core when there is much to read."""
 

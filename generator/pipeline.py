@@ -65,6 +65,12 @@ class PageStore(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._uris)
 
+    def size(self, uri: str) -> int:
+        """The size in bytes of page `uri`'s Markdown."""
+        if self.folder is None:
+            return len(self._texts[uri].encode())
+        return self.path(uri).stat().st_size
+
     def intact(self) -> bool:
         """Every page's file is there (a build cache whose pages folder was removed is not used)."""
         return self.folder is None or all(self.path(uri).is_file() for uri in self._uris)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -49,7 +48,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def __init__(self) -> None:
         self.build: Build | None = None
         self.updated = "1970-01-01"
-        self.pages_digest = hashlib.sha256()
+        self.search_plan: search.SearchPlan | None = None
+        self.indexed = search.IndexedPages()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = None
@@ -75,8 +75,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return files
         base = Path(config.config_file_path).parent
         self.page_cache = PageCache(base / self.config.cache_dir / "html", setup_fingerprint(config))
-        self.pages_digest = hashlib.sha256()
-        """Every page as written: the search bundle of the last build is reused when it is unchanged."""
         try:
             self.build = build_briefing(
                 articles_dir=Path(self.config.articles_dir),
@@ -96,6 +94,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         for note in self.build.notes:
             log.info("%s/%s", shown, note)
         pages = self.build.pages
+        kinds = self.build.search_kinds
+        article_bytes = sum(pages.size(uri) for uri, kind in kinds.items() if kind == "article")
+        self.search_plan = search.SearchPlan.of(kinds, article_bytes, self.config.search_shard_mb * 1e6)
+        self.indexed = search.IndexedPages()
         for uri in pages:
             if files.get_file_from_path(uri) is not None:
                 log.info("%s in docs_dir is replaced by the generated page", uri)
@@ -125,11 +127,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         href = get_relative_url(FEED, page.url)
         link = f'<link rel="alternate" type="application/atom+xml" title="Briefing: events" href="{href}">'
         output = output.replace("</head>", f"  {link}\n  </head>", 1)
-        if self.config.search:
-            kind = self.build.search_kinds.get(page.file.src_uri)
-            output = search.with_search_box(output, kind)
-            if kind is not None:  # the pages the index is made of
-                self.pages_digest.update(page.file.dest_uri.encode() + b"\0" + output.encode())
+        if self.config.search and self.search_plan is not None:
+            index = self.search_plan.index_of(page.file.src_uri)
+            output = search.with_search_box(output, self.build.search_kinds.get(page.file.src_uri), self.search_plan.names)
+            if index is not None:
+                self.indexed.add(index, page.file.dest_uri, output)
         return output
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
@@ -163,7 +165,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             (site / search.TITLES).write_text(search.titles_script(self.build.briefing, config.use_directory_urls), encoding="utf-8")
             try:
                 cache = Path(config.config_file_path).parent / self.config.cache_dir / "pagefind"
-                search.index_site(site, cache, self.pages_digest.hexdigest(), config.use_directory_urls)
+                search.index_site(site, self.indexed, cache)
             except search.SearchIndexError as error:
                 raise PluginError(f"briefing: {error}") from error
 

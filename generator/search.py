@@ -1,17 +1,28 @@
-"""Search: the header's search box on every page, the Pagefind index of actor and article pages, and the
+"""Search: the header's search box on every page, the Pagefind indexes of actor and article pages, and the
 list of names and titles searched when the site is opened from disk.
 
-Pagefind (the `pagefind-bin` package ships its binary) splits the index into small pieces fetched as a
-query needs them, so a reader of a large briefing downloads a few hundred kilobytes, not the whole index.
+Pagefind (the `pagefind-bin` package ships its binary) splits an index into small pieces fetched as a query
+needs them. Actor pages have an index of their own, which the browser searches first: a name is found
+without loading the article index. Article pages are indexed in shards that the browser merges. Only what a
+reader searches for is indexed: an actor's names and roles, an article's title and paragraphs (not the lists
+that repeat what other pages say).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
+import importlib.metadata
+import math
+import os
 import re
 import shutil
 import subprocess
+import tempfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import material
@@ -63,14 +74,128 @@ def search_box() -> str:
     )
 
 
-def with_search_box(output: str, kind: str | None) -> str:
-    """The page with the search box in its header and, for an actor or article page, its content marked for
-    the index with its kind (a filter, so actor pages can be listed first)."""
-    output = _HEADER_END.sub(lambda m: search_box() + m.group(1), output, count=1)
+def with_search_box(output: str, kind: str | None, indexes: tuple[str, ...] = ()) -> str:
+    """The page with the search box in its header (naming the site's `indexes`, which search.js loads) and,
+    for an actor or article page, its content marked for the index."""
+    box = search_box().replace("data-briefing-search>", f'data-briefing-search data-indexes="{" ".join(indexes)}">', 1)
+    output = _HEADER_END.sub(lambda m: box + m.group(1), output, count=1)
     if kind:
-        marked = f'<article class="md-content__inner md-typeset" data-pagefind-body data-pagefind-filter="kind:{kind}">'
-        output = _ARTICLE.sub(marked, output, count=1)
+        output = _ARTICLE.sub('<article class="md-content__inner md-typeset" data-pagefind-body>', output, count=1)
     return output
+
+
+ACTORS = "actors"
+"""The index of actor pages (their names, other names and roles): small, so a name is found first and fast."""
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """Which search index holds each actor and article page: actor pages in one, article pages in shards by a
+    hash of their path (an article stays in its shard as others are added, so only its shard is made again)."""
+
+    kinds: Mapping[str, str]
+    """src_uri → kind ("actor", "article") of the pages indexed."""
+    shards: int
+    names: tuple[str, ...]
+    """The indexes that hold pages, actors first: folders under site/pagefind/."""
+
+    @classmethod
+    def of(cls, kinds: Mapping[str, str], article_bytes: int, shard_bytes: float) -> SearchPlan:
+        """Article pages of `article_bytes` in all, in shards of at most `shard_bytes` (the option
+        `search_shard_mb`: 80 MB is about 4,000 articles of 600 words). Pagefind holds an index whole in memory
+        while it writes it, so a large briefing's articles are indexed in shards, one Pagefind run each, which
+        the reader's browser merges."""
+        articles = sum(kind == "article" for kind in kinds.values())
+        shards = max(1, min(articles, math.ceil(article_bytes / max(shard_bytes, 1))))
+        plan = cls(kinds, shards, ())
+        used = {plan.index_of(uri) for uri in kinds}
+        shard_names = sorted((name for name in used if name != ACTORS), key=lambda name: int(name.rsplit("-", 1)[1]))
+        return cls(kinds, shards, (ACTORS,) * (ACTORS in used) + tuple(shard_names))
+
+    def index_of(self, src_uri: str) -> str | None:
+        kind = self.kinds.get(src_uri)
+        if kind is None:
+            return None
+        if kind == "actor":
+            return ACTORS
+        return f"articles-{zlib.crc32(src_uri.encode()) % self.shards + 1}"
+
+
+class IndexedPages:
+    """The pages of each index as the build writes them, with a digest of each index's pages: an index whose
+    pages are those of the last build is copied from the cache instead of being made again."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, list[str]] = {}
+        self._digests: dict[str, hashlib._Hash] = {}
+
+    def add(self, index: str, dest_uri: str, output: str) -> None:
+        self.pages.setdefault(index, []).append(dest_uri)
+        digest = self._digests.setdefault(index, hashlib.sha256(_pagefind_setup().encode()))
+        digest.update(dest_uri.encode() + b"\0" + output.encode() + b"\0")
+
+    def key(self, index: str) -> str:
+        return f"{index}-{self._digests[index].hexdigest()[:32]}"
+
+
+def index_site(site: Path, indexed: IndexedPages, cache: Path | None = None) -> None:
+    """Make each index of the site with Pagefind, one run at a time, into site/pagefind/<index>/. With a
+    `cache` folder, each index of the last build is kept there and copied back when its pages are unchanged."""
+    kept: set[str] = set()
+    for index, uris in indexed.pages.items():
+        target = site / BUNDLE / index
+        key = indexed.key(index)
+        if cache is not None and (cache / key).is_dir():
+            shutil.copytree(cache / key, target, dirs_exist_ok=True)
+            kept.add(key)
+            continue
+        _run_pagefind(site, uris, target, scratch=cache)
+        if cache is not None:
+            try:
+                shutil.copytree(target, cache / key)
+                kept.add(key)
+            except OSError:
+                shutil.rmtree(cache / key, ignore_errors=True)  # a cache that cannot be written only costs time
+    if cache is not None and cache.is_dir():
+        for old in cache.iterdir():
+            if old.name not in kept:
+                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+
+
+BUNDLE = "pagefind"
+"""The site folder of the search indexes."""
+_OPTIONS = ["--force-language", "en", "--keep-index-url", "--exclude-selectors", ".headerlink", "--silent"]
+
+
+@functools.cache
+def _pagefind_setup() -> str:
+    return f"pagefind-bin {importlib.metadata.version('pagefind-bin')} {' '.join(_OPTIONS)}"
+
+
+def _run_pagefind(site: Path, uris: list[str], target: Path, scratch: Path | None = None) -> None:
+    """Pagefind over the pages `uris` of the site only: it reads a folder of links to them (under `scratch`,
+    or the system's temporary folder), so page URLs are those of the site."""
+    from pagefind_bin import get_executable
+
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".pages-") as folder:
+        pages = Path(folder)
+        for uri in uris:
+            link = pages / uri
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(site / uri, link)
+            except OSError:  # another file system
+                shutil.copyfile(site / uri, link)
+        shutil.rmtree(target, ignore_errors=True)
+        command = [str(get_executable()), "--site", str(pages), "--output-path", str(target.resolve()), *_OPTIONS]
+        try:
+            done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise SearchIndexError(f"Pagefind could not run: {error}") from error
+    if done.returncode != 0:
+        raise SearchIndexError(f"Pagefind failed ({done.returncode}): {html.unescape(done.stderr.strip() or done.stdout.strip())[:2000]}")
 
 
 def titles_script(briefing: Briefing, directory_urls: bool) -> str:
@@ -84,35 +209,3 @@ def titles_script(briefing: Briefing, directory_urls: bool) -> str:
     return f"window.briefingSearchTitles = {script_json(entries, separators=(',', ':'))};\n"
 
 
-def index_site(site: Path, cache: Path | None = None, pages_key: str | None = None, directory_urls: bool = False) -> None:
-    """Run Pagefind over the built site; its bundle goes to site/pagefind/. With a `cache` folder, the bundle
-    of the last build is kept there and copied back when the pages (`pages_key`: a hash of every page as
-    written) are those it was made from."""
-    kept = cache / pages_key if cache is not None and pages_key else None
-    if kept is not None and kept.is_dir():
-        shutil.copytree(kept, site / "pagefind", dirs_exist_ok=True)
-        return
-    _run_pagefind(site, directory_urls)
-    if cache is not None and kept is not None:
-        shutil.rmtree(cache, ignore_errors=True)
-        try:
-            shutil.copytree(site / "pagefind", kept)
-        except OSError:
-            shutil.rmtree(cache, ignore_errors=True)  # a cache that cannot be written only costs time
-
-
-INDEXED = {False: "{actors/*.html,articles/*.html}", True: "{actors/*/index.html,articles/*/index.html}"}
-"""The files that can hold actor and article pages (the only pages indexed), by MkDocs' use_directory_urls:
-Pagefind need not read the chronology and the list pages to find them unmarked."""
-
-
-def _run_pagefind(site: Path, directory_urls: bool = False) -> None:
-    from pagefind_bin import get_executable
-
-    command = [str(get_executable()), "--site", str(site), "--output-subdir", "pagefind", "--glob", INDEXED[directory_urls], "--force-language", "en", "--keep-index-url", "--exclude-selectors", ".headerlink", "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise SearchIndexError(f"Pagefind could not run: {error}") from error
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind failed ({done.returncode}): {html.unescape(done.stderr.strip() or done.stdout.strip())[:2000]}")

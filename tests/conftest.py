@@ -42,12 +42,12 @@ def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     return build_briefing(SEEDS, tmp_path_factory.mktemp("cache"), MODEL)
 
 
-def mkdocs_build(site: Path, articles: Path = SEEDS, cache: Path | None = None, strict: bool = True) -> subprocess.CompletedProcess:
-    """A real `mkdocs build` of the project's mkdocs.yml into `site`, as a user runs it."""
+def mkdocs_build(site: Path, articles: Path = SEEDS, cache: Path | None = None, strict: bool = True, config: Path = ROOT / "mkdocs.yml") -> subprocess.CompletedProcess:
+    """A real `mkdocs build` of the project's mkdocs.yml (or `config`) into `site`, as a user runs it."""
     env = dict(os.environ, BRIEFING_ARTICLES=str(articles), NO_MKDOCS_2_WARNING="1")
     if cache is not None:
         env["BRIEFING_CACHE"] = str(cache)
-    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(ROOT / "mkdocs.yml"), "-d", str(site)]
+    command = [sys.executable, "-m", "mkdocs", "build", "-f", str(config), "-d", str(site)]
     return subprocess.run(command + (["--strict"] if strict else []), env=env, capture_output=True, text=True, cwd=ROOT)
 
 
@@ -72,6 +72,28 @@ def serve(site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def served_site(seeds_site: Path) -> Iterator[str]:
     yield from serve(seeds_site)
+
+
+SHARDED_WORDS = ["aqueduct", "lighthouse", "orchard", "vineyard", "glacier", "monsoon", "harbourmaster", "railwayman"]
+"""One word of each article of the sharded site, in no other."""
+
+
+@pytest.fixture(scope="session")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real build of eight short articles with search shards of a few kilobytes: the article index in shards."""
+    base = tmp_path_factory.mktemp("sharded")
+    articles = base / "articles"
+    articles.mkdir()
+    for n, word in enumerate(SHARDED_WORDS, 1):
+        text = f" date 2024-05-0{n} The regional council met on Monday.\n\nIts members discussed the {word} and the budget."
+        (articles / f"article-{n}.txt").write_text(text, encoding="utf-8")
+    config = base / "mkdocs.yml"
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: docs", f"docs_dir: {ROOT / 'docs'}")
+    assert "      cache_dir:" in text
+    config.write_text(text.replace("      cache_dir:", "      search_shard_mb: 0.0001\n      cache_dir:"), encoding="utf-8")
+    result = mkdocs_build(base / "site", articles, base / "cache", config=config)
+    assert result.returncode == 0, result.stderr
+    return base / "site"
 
 
 HOSTILE = Path(__file__).parent / "hostile"

@@ -11,7 +11,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from .conftest import serve
+from .conftest import SHARDED_WORDS, serve
 
 pytestmark = pytest.mark.browser
 
@@ -201,22 +201,55 @@ def test_a_search_hit_in_an_article_opens_its_paragraph(page: Page, served_site:
 
 
 def test_search_fetches_only_pieces_of_the_index(page: Page, served_site: str, seeds_site: Path) -> None:
-    """The first results come from Pagefind's bundle: its loader and the index chunks the query needs."""
+    """The first results, for a name, come from the actor index alone: Pagefind's loader and the pieces of
+    the index the query needs (fetched by its worker too); the article index is fetched after them."""
     person = most_mentioned_person(seeds_site)
     fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url))
     page.goto(served_site + "chronology.html")
     page.wait_for_load_state("networkidle")
-    before = len(fetched)
+    page.on("request", lambda r: fetched.append(urlparse(r.url).path))
+    page.expose_function("firstResult", lambda: fetched.append("FIRST RESULT"))
+    page.evaluate("""() => {
+        const list = document.querySelector(".md-search-result__list");
+        new MutationObserver((_, observer) => {
+            if (list.querySelector(".md-search-result__item")) { observer.disconnect(); window.firstResult(); }
+        }).observe(list, { childList: true });
+    }""")
     page.keyboard.press("s")
     page.locator("input.md-search__input").press_sequentially(person["name"], delay=30)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     first = page.locator(".md-search-result__item a").first
+    first.wait_for(timeout=15000)
     assert first.get_attribute("href").endswith(f"actors/{person['id']}.html")
-    during = [urlparse(u).path for u in fetched[before:]]
-    assert any(p.endswith("pagefind/pagefind.js") for p in during)
-    assert any("/pagefind/index/" in p for p in during)
-    assert not any(p.endswith("search_index.json") for p in during)
+    page.locator(".md-search-result__item a[href*='articles/']").first.wait_for(timeout=15000)
+    before, after = fetched[: fetched.index("FIRST RESULT")], fetched[fetched.index("FIRST RESULT") + 1 :]
+    assert any(p.endswith("/pagefind/actors/pagefind.js") for p in before)
+    assert any("/pagefind/actors/index/" in p for p in before)
+    assert not any("/pagefind/articles-" in p for p in before)
+    assert any("/pagefind/articles-1/index/" in p for p in after)
+    assert not any(p.endswith("search_index.json") for p in fetched)
+
+
+def test_search_finds_articles_in_every_shard(browser: Browser, sharded_site: Path) -> None:
+    """The article index in shards (a few kilobytes each here): the browser merges them, and a word of any
+    article finds it, opening its paragraph."""
+    assert len(list((sharded_site / "pagefind").glob("articles-*"))) > 2
+    data = json.loads((sharded_site / "briefing.json").read_text(encoding="utf-8"))
+    context = browser.new_context()
+    page = context.new_page()
+    for base in serve(sharded_site):
+        outside: list[str] = []
+        page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
+        for word in SHARDED_WORDS:
+            article = next(a for a in data["articles"] if any(word in p["text"] for p in a["paragraphs"]))
+            page.goto(base)
+            page.keyboard.press("/")
+            page.locator("input.md-search__input").press_sequentially(word, delay=20)
+            hit = page.locator(f".md-search-result__item a[href*='articles/{article['id']}.html']").first
+            hit.wait_for(timeout=15000)
+            assert hit.get_attribute("href").endswith("#p2")
+            assert page.locator(".md-search-result__item a[href*='articles/']").count() == 1
+        assert outside == []
+    context.close()
 
 
 def test_search_from_disk_finds_names_and_titles(browser: Browser, seeds_site: Path) -> None:

@@ -81,7 +81,8 @@ def check_page_shows_text(article: Article, env: jinja2.Environment = ENV) -> No
     body = page.split("\n---\n", 2)[-1]
     shown = _Shown()
     shown.feed(markdown.markdown(page.split("---\n", 2)[2], extensions=SITE_EXTENSIONS))
-    assert set(shown.tags) <= {"h1", "h2", "p", "em", "strong", "hr", "a"}, shown.tags
+    assert set(shown.tags) <= {"h1", "h2", "p", "em", "strong", "hr", "a", "div"}, shown.tags
+    assert shown.tags.count("div") == 1, shown.tags  # the template's: what search does not index
     assert shown.text["h1"].strip() == " ".join(article.title.split())
     for p in article.paragraphs:
         assert shown.text[f"p{p.n}"].strip() == p.text, (p, body)

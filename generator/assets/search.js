@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var ACTORS_SHOWN = 3, PAGE = 5, DELAY = 120;
-  var root, input, meta, list, toggle, pagefind = null, titles = null, timer = null, generation = 0;
+  var root, input, meta, list, toggle, pagefind = null, actorIndex = null, articleIndex = null, titles = null, timer = null, generation = 0;
 
   function base() {
     var config = document.getElementById("__config");
@@ -15,14 +15,44 @@
     return new URL(path.replace(/\/?$/, "/"), location.href);
   }
 
+  /* The site's indexes (search box's data-indexes): "actors", then shards of the article index. Each is a
+     Pagefind instance made from the first index's loader; the article shards are merged into one. */
+  function indexes() { return (root.getAttribute("data-indexes") || "").split(/\s+/).filter(Boolean); }
+
   function loadPagefind() {
     if (!pagefind) {
-      var site = base();
-      pagefind = import(new URL("pagefind/pagefind.js", site).href).then(function (module) {
-        return module.options({ baseUrl: site.pathname, excerptLength: 24 }).then(function () { return module; });
-      });
+      var names = indexes();
+      pagefind = names.length ? import(new URL("pagefind/" + names[0] + "/pagefind.js", base()).href)
+                              : Promise.reject(new Error("no search index"));
     }
     return pagefind;
+  }
+
+  function instance(names) {
+    return loadPagefind().then(function (module) {
+      var site = base();
+      var made = module.createInstance({ basePath: new URL("pagefind/" + names[0] + "/", site).href });
+      return made.options({ baseUrl: site.pathname, excerptLength: 24 }).then(function () {
+        return Promise.all(names.slice(1).map(function (name) {
+          return made.mergeIndex(new URL("pagefind/" + name + "/", site).href);
+        }));
+      }).then(function () { return made; });
+    });
+  }
+
+  function loadActors() {
+    if (!actorIndex) {
+      actorIndex = indexes().indexOf("actors") === 0 ? instance(["actors"]) : Promise.resolve(null);
+    }
+    return actorIndex;
+  }
+
+  function loadArticles() {
+    if (!articleIndex) {
+      var shards = indexes().filter(function (name) { return name !== "actors"; });
+      articleIndex = shards.length ? instance(shards) : Promise.resolve(null);
+    }
+    return articleIndex;
   }
 
   function loadTitles() {
@@ -96,42 +126,65 @@
 
   function show(text) { meta.textContent = text; }
 
+  function found(pf, query) {
+    return pf ? pf.search(query).then(function (f) { return f.results; }) : Promise.resolve([]);
+  }
+
+  /* Actor pages first, shown as soon as the small actor index answers; then article pages, from the article
+     index loaded only then. "More results" goes on with the other actors, then the other articles. */
   function searchIndex(query, mine) {
-    return loadPagefind().then(function (pf) {
-      return Promise.all([pf.search(query, { filters: { kind: "actor" } }), pf.search(query)]).then(function (found) {
+    var queue = [], articlesDone = false, actorCount = 0, articleCount = 0;
+
+    function counts() {
+      var parts = [];
+      if (actorCount) parts.push(actorCount + (actorCount === 1 ? " actor" : " actors"));
+      if (articlesDone && articleCount) parts.push(articleCount + (articleCount === 1 ? " article" : " articles"));
+      var text = parts.length ? parts.join(", ") : (articlesDone ? "No matching pages" : "");
+      show(articlesDone ? text : (text ? text + "; searching articles…" : "Searching…"));
+    }
+
+    function append(batch) {
+      return Promise.all(batch.map(function (hit) { return hit.result.data(); })).then(function (datas) {
         if (mine !== generation) return;
-        var actors = found[0].results.slice(0, ACTORS_SHOWN);
-        var actorIds = actors.map(function (r) { return r.id; });
-        var rest = found[1].results.filter(function (r) { return actorIds.indexOf(r.id) < 0; });
-        var total = actors.length + rest.length;
-        var shown = 0;
-        list.replaceChildren();
-        show(total ? total + (total === 1 ? " matching page" : " matching pages") : "No matching pages");
-        function more() {
-          var batch = (shown === 0 ? actors.concat(rest.slice(0, PAGE)) : rest.slice(shown - actors.length, shown - actors.length + PAGE));
-          shown += batch.length;
-          return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
-            if (mine !== generation) return;
-            var old = list.querySelector(".briefing-search__more");
-            if (old) old.remove();
-            datas.forEach(function (data) {
-              var kind = (data.filters && data.filters.kind && data.filters.kind[0]) || "";
-              list.appendChild(item(data.meta.title || data.url, data.url + (kind === "article" ? anchorOf(data) : ""), data.excerpt, kind));
-            });
-            if (shown < total) {
-              var li = document.createElement("li");
-              li.className = "md-search-result__item briefing-search__more";
-              var button = document.createElement("button");
-              button.type = "button";
-              button.className = "md-button";
-              button.textContent = "More results";
-              button.addEventListener("click", more);
-              li.appendChild(button);
-              list.appendChild(li);
-            }
-          });
+        var old = list.querySelector(".briefing-search__more");
+        if (old) old.remove();
+        datas.forEach(function (data, i) {
+          var kind = batch[i].kind;
+          list.appendChild(item(data.meta.title || data.url, data.url + (kind === "article" ? anchorOf(data) : ""), data.excerpt, kind));
+        });
+        if (articlesDone && queue.length) {
+          var li = document.createElement("li");
+          li.className = "md-search-result__item briefing-search__more";
+          var button = document.createElement("button");
+          button.type = "button";
+          button.className = "md-button";
+          button.textContent = "More results";
+          button.addEventListener("click", function () { append(queue.splice(0, PAGE)); });
+          li.appendChild(button);
+          list.appendChild(li);
         }
-        return more();
+      });
+    }
+
+    function tag(kind) { return function (result) { return { result: result, kind: kind }; }; }
+
+    return loadActors().then(function (pf) { return found(pf, query); }).then(function (actors) {
+      if (mine !== generation) return;
+      actorCount = actors.length;
+      var hits = actors.map(tag("actor"));
+      list.replaceChildren();
+      counts();
+      queue = hits.slice(ACTORS_SHOWN);
+      return append(hits.slice(0, ACTORS_SHOWN)).then(function () {
+        return loadArticles().then(function (pf) { return found(pf, query); });
+      }).then(function (articles) {
+        if (mine !== generation) return;
+        articlesDone = true;
+        articleCount = articles.length;
+        var hits = articles.map(tag("article"));
+        queue = queue.concat(hits.slice(PAGE));
+        counts();
+        return append(hits.slice(0, PAGE));
       });
     });
   }

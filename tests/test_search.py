@@ -1,0 +1,82 @@
+"""The search indexes: which pages each holds, what of a page is indexed, and shards of the article index."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.search import ACTORS, SearchPlan
+
+
+
+def fragments(index: Path) -> dict[str, dict]:
+    """URL → what Pagefind keeps of each page of an index (its fragment: the text indexed, title, anchors)."""
+    out = {}
+    for path in (index / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        fragment = json.loads(data[len(b"pagefind_dcd") :])
+        out[fragment["url"]] = fragment
+    return out
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+uris = st.lists(st.from_regex(r"[a-z0-9-]{1,12}", fullmatch=True), unique=True, max_size=60)
+
+
+@given(uris, uris, st.integers(0, 10**7), st.integers(1, 10**6))
+def test_every_page_is_in_one_index_and_stays_there(actors: list[str], articles: list[str], size: int, shard: int) -> None:
+    kinds = {f"actors/{a}.md": "actor" for a in actors} | {f"articles/{a}.md": "article" for a in articles}
+    plan = SearchPlan.of(kinds, size, shard)
+    assert plan.shards == max(1, min(len(articles), math.ceil(size / shard)))
+    where = {uri: plan.index_of(uri) for uri in kinds}
+    assert set(where.values()) == set(plan.names)
+    assert all((index == ACTORS) == (kinds[uri] == "actor") for uri, index in where.items())
+    assert not actors or plan.names[0] == ACTORS
+    assert plan.index_of("chronology.md") is None
+    grown = SearchPlan.of(dict(kinds, **{"articles/zz-new.md": "article"}), size, shard)
+    if grown.shards == plan.shards:  # the same number of shards: an added article moves no other
+        assert all(grown.index_of(uri) == index for uri, index in where.items())
+
+
+def test_the_index_holds_names_roles_titles_and_paragraphs_only(seeds_site: Path) -> None:
+    data = json.loads((seeds_site / "briefing.json").read_text(encoding="utf-8"))
+    actors = fragments(seeds_site / "pagefind" / "actors")
+    articles: dict[str, dict] = {}
+    for shard in sorted((seeds_site / "pagefind").glob("articles-*")):
+        articles |= fragments(shard)
+    assert set(actors) == {f"/actors/{a['id']}.html" for a in data["actors"]}
+    assert set(articles) == {f"/articles/{a['id']}.html" for a in data["articles"]}
+    quotes = [q["text"] for q in data["quotes"]]
+    for actor in data["actors"]:
+        content = actors[f"/actors/{actor['id']}.html"]["content"]
+        assert all(words(name) in content for name in (actor["name"], *actor["aliases"]))
+        assert "Mentioned in" not in content and "Appears with" not in content
+        assert not any(len(q) > 40 and words(q)[:40] in content for q in quotes), actor["id"]
+    for article in data["articles"]:
+        fragment = articles[f"/articles/{article['id']}.html"]
+        assert "Actors:" not in fragment["content"] and "First published in" not in fragment["content"]
+        for p in article["paragraphs"]:
+            assert words(p["text"]) in words(fragment["content"]), (article["id"], p["n"])
+        assert {a["id"] for a in fragment["anchors"]} >= {f"p{p['n']}" for p in article["paragraphs"]}
+
+
+def test_a_small_shard_size_splits_the_article_index(sharded_site: Path) -> None:
+    """Shards of a few kilobytes: every article in exactly one, each shard an index of its own, all named in
+    the search box."""
+    shards = sorted((sharded_site / "pagefind").glob("articles-*"), key=lambda shard: int(shard.name.split("-")[1]))
+    assert len(shards) > 2
+    found = [set(fragments(shard)) for shard in shards]
+    assert all(found) and sum(map(len, found)) == len(set().union(*found))
+    data = json.loads((sharded_site / "briefing.json").read_text(encoding="utf-8"))
+    assert set().union(*found) == {f"/articles/{a['id']}.html" for a in data["articles"]}
+    indexes = ["actors", *(shard.name for shard in shards)] if (sharded_site / "pagefind" / "actors").is_dir() else [s.name for s in shards]
+    assert f'data-indexes="{" ".join(indexes)}"' in (sharded_site / "index.html").read_text(encoding="utf-8")
