@@ -32,4 +32,6 @@ class BriefingConfig(base.Config):
         failed, warnings = super().validate()
         unknown = [(key, w) for key, w in warnings if key not in self._schema_keys]
         failed.extend((key, ValidationError(f"{w}; the options are: {', '.join(sorted(self._schema_keys))}")) for key, w in unknown)
+        if not failed and self.search_shard_mb <= 0:
+            failed.append(("search_shard_mb", ValidationError("Expected a number of megabytes above 0")))
         return failed, [w for w in warnings if w not in unknown]

@@ -140,6 +140,7 @@ def test_a_damaged_cache_entry_is_reported_and_recomputed(tmp_path: Path, nlp, c
         ("articles_dir: /no/such/folder", "The path '/no/such/folder' isn't an existing directory."),
         ("articles_dir: seeds\n      colour: red", "Unrecognised configuration name: colour"),
         ("articles_dir: seeds\n      n_process: two", "Expected type: <class 'int'> but received: <class 'str'>"),
+        ("articles_dir: seeds\n      search_shard_mb: 0", "Expected a number of megabytes above 0"),
     ],
 )
 def test_config_errors_name_the_option(tmp_path: Path, options: str, message: str) -> None:

@@ -59,7 +59,7 @@ def test_the_index_holds_names_roles_titles_and_paragraphs_only(seeds_site: Path
     for actor in data["actors"]:
         content = actors[f"/actors/{actor['id']}.html"]["content"]
         assert all(words(name) in content for name in (actor["name"], *actor["aliases"]))
-        assert "Mentioned in" not in content and "Appears with" not in content
+        assert "Mentioned in" not in content and "Appears with" not in content and "¶" not in content
         assert not any(len(q) > 40 and words(q)[:40] in content for q in quotes), actor["id"]
     for article in data["articles"]:
         fragment = articles[f"/articles/{article['id']}.html"]
