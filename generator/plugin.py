@@ -129,7 +129,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         output = output.replace("</head>", f"  {link}\n  </head>", 1)
         if self.config.search and self.search_plan is not None:
             index = self.search_plan.index_of(page.file.src_uri)
-            output = search.with_search_box(output, self.build.search_kinds.get(page.file.src_uri), self.search_plan.names)
+            output = search.with_search_box(output, index is not None, self.search_plan.names)
             if index is not None:
                 self.indexed.add(index, page.file.dest_uri, output)
         return output

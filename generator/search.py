@@ -74,12 +74,12 @@ def search_box() -> str:
     )
 
 
-def with_search_box(output: str, kind: str | None, indexes: tuple[str, ...] = ()) -> str:
+def with_search_box(output: str, indexed: bool, indexes: tuple[str, ...] = ()) -> str:
     """The page with the search box in its header (naming the site's `indexes`, which search.js loads) and,
-    for an actor or article page, its content marked for the index."""
+    when the page is `indexed` (an actor or article page), its content marked for the index."""
     box = search_box().replace("data-briefing-search>", f'data-briefing-search data-indexes="{" ".join(indexes)}">', 1)
     output = _HEADER_END.sub(lambda m: box + m.group(1), output, count=1)
-    if kind:
+    if indexed:
         output = _ARTICLE.sub('<article class="md-content__inner md-typeset" data-pagefind-body>', output, count=1)
     return output
 
