@@ -21,10 +21,10 @@ KEYS = 8
 MIN_SHARED_KEYS = 2
 """Paragraphs sharing fewer of their smallest shingle hashes are too different to compare word by word."""
 CANDIDATES = 5
+"""At most this many earlier paragraphs, those sharing the most keys, are compared word by word."""
 COMMON_KEY = 64
 """A shingle hash kept by more paragraphs than this (boilerplate) keeps only its earliest ones: the earliest
 publication is what is looked for, and the lists stay bounded."""
-"""At most this many earlier paragraphs, those sharing the most keys, are compared word by word."""
 MIN_WORDS = 8
 """Shorter paragraphs (datelines, one-line headings) are too common to call re-used."""
 REUSED_SHARE = 0.6
