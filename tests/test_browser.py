@@ -221,6 +221,8 @@ def test_search_fetches_only_pieces_of_the_index(page: Page, served_site: str, s
     first.wait_for(timeout=15000)
     assert first.get_attribute("href").endswith(f"actors/{person['id']}.html")
     page.locator(".md-search-result__item a[href*='articles/']").first.wait_for(timeout=15000)
+    hrefs = page.locator(".md-search-result__item a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert sum(h.endswith(f"actors/{person['id']}.html") for h in hrefs) == 1  # not again among the articles
     before, after = fetched[: fetched.index("FIRST RESULT")], fetched[fetched.index("FIRST RESULT") + 1 :]
     assert any(p.endswith("/pagefind/actors/pagefind.js") for p in before)
     assert any("/pagefind/actors/index/" in p for p in before)

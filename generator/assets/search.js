@@ -47,12 +47,22 @@
     return actorIndex;
   }
 
+  /* The article shards merged into an instance whose first index is the actor index again: Pagefind loads its
+     wasm from the first index's folder, so the browser has it already (a first index of article pages would
+     fetch another copy); the actor hits it finds again are left out (`searchArticles`). */
   function loadArticles() {
     if (!articleIndex) {
-      var shards = indexes().filter(function (name) { return name !== "actors"; });
-      articleIndex = shards.length ? instance(shards) : Promise.resolve(null);
+      var names = indexes(), shards = names.filter(function (name) { return name !== "actors"; });
+      articleIndex = shards.length ? instance(names) : Promise.resolve(null);
     }
     return articleIndex;
+  }
+
+  function searchArticles(query, actors) {
+    var actorIds = actors.map(function (r) { return r.id; });
+    return loadArticles().then(function (pf) { return found(pf, query); }).then(function (results) {
+      return indexes()[0] === "actors" ? results.filter(function (r) { return actorIds.indexOf(r.id) < 0; }) : results;
+    });
   }
 
   function loadTitles() {
@@ -176,7 +186,7 @@
       counts();
       queue = hits.slice(ACTORS_SHOWN);
       return append(hits.slice(0, ACTORS_SHOWN)).then(function () {
-        return loadArticles().then(function (pf) { return found(pf, query); });
+        return searchArticles(query, actors);
       }).then(function (articles) {
         if (mine !== generation) return;
         articlesDone = true;
