@@ -372,9 +372,8 @@ def _roles(
         title = occ.mention.title
         of = normalize_name(occ.mention.title_of, facts) if occ.mention.title_of else None
         key = (re.sub(r"[\s-]+", " ", title.casefold()), name_key(of) if of else "")
-        entry = found[actor].setdefault(key, [title, of, []])
-        if occ.source not in entry[2]:
-            entry[2].append(occ.source)
+        entry = found[actor].setdefault(key, [title, of, {}])
+        entry[2][occ.source] = None  # a dict keeps the order and finds a source in constant time (a list: quadratic)
     return {
         actor: tuple(
             Role(title, of, by_name.get(_canonical_key(of, facts)) if of else None, tuple(sources))
