@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import heapq
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -158,17 +159,22 @@ def _merge_events(events: list[Event]) -> list[Event]:
     most keys are compared, and keys too common to tell events apart are passed over."""
     frequency = Counter(w for e in events for w in set(_words(e.text)))
     merged: list[Event] = []
+    spans: list[tuple[dt.date, dt.date]] = []
+    """The time each merged event can be in (`_span`), beside it: compared with every candidate."""
     index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for event in events:
-        keys = _index_keys(event, frequency)
+        first, last = span = _span(event)
+        keys = _index_keys(event, span, frequency)
         shared = Counter(chain.from_iterable(index[key] for key in keys if key in index and len(index[key]) <= COMMON_KEY))
-        candidates = sorted(heapq.nsmallest(CANDIDATES, shared, key=lambda i: (-shared[i], i)))
-        match = next((i for i in candidates if _same_event(merged[i], event)), None)
+        candidates = sorted(i for _, i in heapq.nsmallest(CANDIDATES, zip(map(operator.neg, shared.values()), shared)))
+        match = next((i for i in candidates if first <= spans[i][1] and spans[i][0] <= last and _same_event(merged[i], event)), None)
         if match is None:
             match = len(merged)
             merged.append(event)
+            spans.append(span)
         else:
             merged[match] = _combine(merged[match], event)
+            spans[match] = _span(merged[match])
         for key in keys:
             postings = index[key]
             if len(postings) <= COMMON_KEY and match not in postings:
@@ -181,10 +187,9 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]{5,}", text.casefold())]
 
 
-def _index_keys(event: Event, frequency: Counter[str]) -> list[tuple[str, str]]:
-    """(month, actor or rare word) for every month the event's date can fall in."""
-    first = event.when.start - dt.timedelta(days=REPORT_LAG_DAYS if event.reported else 0)
-    months = {f"{d:%Y-%m}" for d in (first, event.when.start, _end(event.when))}
+def _index_keys(event: Event, span: tuple[dt.date, dt.date], frequency: Counter[str]) -> list[tuple[str, str]]:
+    """(month, actor or rare word) for every month the event's date can fall in (its `_span`)."""
+    months = {f"{d:%Y-%m}" for d in (span[0], event.when.start, span[1])}
     if event.when.precision == "year":
         months = {f"{event.when.start.year}-{m:02d}" for m in range(1, 13)}
     rare = sorted(set(_words(event.text)), key=lambda w: (frequency[w], w))[:RARE_WORDS]
@@ -192,11 +197,9 @@ def _index_keys(event: Event, frequency: Counter[str]) -> list[tuple[str, str]]:
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    """Close wording and compatible dates; or dated (not undated) statements of compatible dates, about the
-    same actors or unnamed ones, that share most of their words ("The fund will open on July 3" / "The
-    Eastport fund opened on Monday, July 3, the governor said")."""
-    if not _compatible(a, b):
-        return False
+    """Of two statements whose dates are compatible (their `_span`s meet): close wording; or dated (not undated)
+    statements, about the same actors or unnamed ones, that share most of their words ("The fund will open on
+    July 3" / "The Eastport fund opened on Monday, July 3, the governor said")."""
     if fuzz.token_sort_ratio(a.text, b.text) >= SAME_EVENT:
         return True
     dated = not a.reported and not b.reported
@@ -205,11 +208,10 @@ def _same_event(a: Event, b: Event) -> bool:
     return dated and related and long_enough and fuzz.token_set_ratio(a.text, b.text) >= SAME_DATED_EVENT
 
 
-def _compatible(a: Event, b: Event) -> bool:
-    """The two dates can be the same time; an undated report can be of anything shortly before it."""
-    a_start = a.when.start - dt.timedelta(days=REPORT_LAG_DAYS if a.reported else 0)
-    b_start = b.when.start - dt.timedelta(days=REPORT_LAG_DAYS if b.reported else 0)
-    return a_start <= _end(b.when) and b_start <= _end(a.when)
+def _span(event: Event) -> tuple[dt.date, dt.date]:
+    """The first and last day the event can have happened on: two statements can be of the same time when
+    their spans meet (an undated report can be of anything shortly before it)."""
+    return event.when.start - dt.timedelta(days=REPORT_LAG_DAYS if event.reported else 0), _end(event.when)
 
 
 def _end(when: TimeRef) -> dt.date:
