@@ -55,7 +55,7 @@ INDEX_PAGE = 1000
 KIND_LABELS = {"person": "People", "organization": "Organizations", "country": "Countries", "place": "Places", "media": "Media"}
 
 _ALWAYS = {c: f"&#{ord(c)};" for c in "\\`*_{}[]|~^$#+="}
-_ALWAYS.update({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ALWAYS.update({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\x1a": "", "\x1b": ""})  # the last two: ROOT, SITE_ROOT
 _ALWAYS_RE = re.compile("[" + re.escape("".join(_ALWAYS)) + "]")
 _LINE_START = re.compile(r"^(\s*)(?:([-+=:!?%])|(\d+)([.)]))")
 SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~!$&'*+,;=:@%/?#-]*)?")
@@ -107,11 +107,25 @@ def _depth(here: str, directory_urls: bool) -> int:
     return here.count("/") + 1
 
 
+ROOT = "\x1a"
+"""Stands for the way up from a page to the site's root ("../../") in the raw HTML links render writes: every
+page links alike, so a piece rendered for one page (an event, a source link) serves all the others, and each
+page's text is given its own way up once it is whole (`_rooted`). A control character: ingest drops them from
+articles and escaping drops them from anything else a page prints, so no text can stand for it."""
+SITE_ROOT = "\x1b"
+"""After ROOT, a link to the site's root itself: "./" on a page at the root, "../" one folder down."""
+
+
+def _rooted(text: str, depth: int) -> str:
+    """`text` of a page `depth` folders deep, with the way up to the site's root written out."""
+    up = "../" * depth
+    return text.replace(ROOT + SITE_ROOT, up or "./").replace(ROOT, up)
+
+
 @functools.lru_cache(maxsize=1 << 17)
-def _html_url(depth: int, target: str, directory_urls: bool) -> str:
-    """The URL of page `target` (a src_uri) from a built page `depth` folders deep, as MkDocs writes the site:
-    up to the site's root, then down to the target. Every page at a depth links alike, so pieces rendered for
-    one page serve the others."""
+def _html_url(target: str, directory_urls: bool) -> str:
+    """The URL of page `target` (a src_uri) from any built page, as MkDocs writes the site: up to the site's
+    root (`ROOT`, written out per page by `_rooted`), then down to the target."""
     if not target:
         return ""
     if not target.endswith(".md"):
@@ -122,7 +136,7 @@ def _html_url(depth: int, target: str, directory_urls: bool) -> str:
         there = target.removesuffix(".md")
         there = posixpath.dirname(there) if posixpath.basename(there) == "index" else there
         there = there + "/" if there else ""
-    return ("../" * depth + there) or "./"
+    return ROOT + (there or SITE_ROOT)
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -184,9 +198,9 @@ class Pages:
         return _depth(self.uri, self.directory_urls)
 
     def cached(self, *key: object, caller: Callable[[], str]) -> Markup:
-        """`{% call pages.cached(...) %}…{% endcall %}`: the block rendered once for every page at this depth
-        (its links are alike there); `key` must name everything else the block shows."""
-        return self._memoized(("block", self.depth, *key), lambda: Markup(caller()))
+        """`{% call pages.cached(...) %}…{% endcall %}`: the block rendered once for every page (its links are
+        alike on all, see `ROOT`); `key` must name everything else the block shows."""
+        return self._memoized(("block", *key), lambda: Markup(caller()))
 
     def chronology(self, when: TimeRef) -> str:
         """The src_uri#anchor of a date in the chronology."""
@@ -196,8 +210,12 @@ class Pages:
     def html_url(self, target: str) -> str:
         """The URL of page `target` (a src_uri, optionally with #anchor) from this page, as the built site spells
         it, for raw HTML."""
+        return _rooted(self._href(target), self.depth)
+
+    def _href(self, target: str) -> str:
+        """`html_url` from any page: the way up to the site's root left as `ROOT`, for pieces every page shares."""
         path, _, anchor = target.partition("#")
-        url = _html_url(self.depth, path, self.directory_urls) if path else ""
+        url = _html_url(path, self.directory_urls) if path else ""
         return url + (f"#{anchor}" if anchor else "")
 
     def neighbours(self, actor: Actor) -> Markup:
@@ -238,7 +256,7 @@ class Pages:
         site's URL, so that it can stand in the raw HTML blocks of long lists (and Markdown links cost MkDocs a
         path lookup each, on pages that hold thousands)."""
         extra = f' data-actor="{html.escape(data_actor)}"' if data_actor else ""
-        return Markup(f'<a href="{html.escape(self.html_url(target))}"{extra}>{escape_markdown(text)}</a>')
+        return Markup(f'<a href="{html.escape(self._href(target))}"{extra}>{escape_markdown(text)}</a>')
 
     def external(self, text: object, url: str | None) -> Markup:
         """A link to a web address given in front matter; only plain http(s) addresses become links."""
@@ -255,7 +273,7 @@ class Pages:
         return self.actor(via) if via in self.actors else Markup(escape_markdown(via or ""))
 
     def source(self, source: Source) -> Markup:
-        return self._memoized(("source", self.depth, source), lambda: self._source(source))
+        return self._memoized(("source", source), lambda: self._source(source))
 
     def _source(self, source: Source) -> Markup:
         article = self.articles[source.article]
@@ -300,6 +318,13 @@ class Pages:
         links = " · ".join(str(self.link(part.n, part.uri)) for part in pages.parts)
         return Markup(f"*The latest {len(pages.shown)} of {count(pages.total, word)} are shown; all of them, oldest first:* page {links}")
 
+    def paragraph_links(self, article_id: str, paragraphs: list[int], limit: int = SOURCE_LINKS) -> Markup:
+        """"¶2, ¶5, ¶9": links to the first `limit` of an article's paragraphs; the rest are counted."""
+        page = html.escape(self._href(f"articles/{article_id}.md"))
+        shown = ", ".join(f'<a href="{page}#p{n}">¶{n}</a>' for n in paragraphs[:limit])
+        more = len(paragraphs) - limit
+        return Markup(shown + (f" and {more} more" if more > 0 else ""))
+
     def sources(self, sources: tuple[Source, ...] | list[Source], limit: int = SOURCE_LINKS) -> Markup:
         """Links to the first `limit` sources; the rest are counted (briefing.json lists them all)."""
         shown = " · ".join(self.source(s) for s in sources[:limit])
@@ -308,7 +333,7 @@ class Pages:
 
     def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
         """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page."""
-        return self._memoized(("linked", self.depth, source, span), lambda: self._linked(source, span))
+        return self._memoized(("linked", source, span), lambda: self._linked(source, span))
 
     def _linked(self, source: Source, span: tuple[int, int] | None) -> Markup:
         article = self.articles[source.article]
@@ -352,7 +377,7 @@ def render(
 
     def page(uri: str, template: str, **context: object) -> None:
         helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where, memo)
-        text = env.get_template(template).render(pages=helpers, briefing=briefing, **context)
+        text = _rooted(env.get_template(template).render(pages=helpers, briefing=briefing, **context), helpers.depth)
         if sink is None:
             rendered[uri] = text
         else:
