@@ -21,7 +21,9 @@ KEYS = 8
 MIN_SHARED_KEYS = 2
 """Paragraphs sharing fewer of their smallest shingle hashes are too different to compare word by word."""
 CANDIDATES = 5
-"""At most this many earlier paragraphs, those sharing the most keys, are compared word by word."""
+"""This many earlier paragraphs, those sharing the most keys, are compared word by word; and those tied with the
+last of them, up to TIED more."""
+TIED = 30
 COMMON_KEY = 64
 """A shingle hash kept by more paragraphs than this (boilerplate) keeps only its earliest ones: the earliest
 publication is what is looked for, and the lists stay bounded."""
@@ -48,7 +50,7 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
             source = Source(article.id, paragraph.n)
             keys = _keys(words)
             shared = Counter(chain.from_iterable(index[k] for k in keys if k in index))
-            likely = {seen[c] for c, n in shared.most_common(CANDIDATES) if n >= MIN_SHARED_KEYS}
+            likely = {seen[c] for c in _likely(shared)}
             earlier = _first(paragraph.text, likely, order)
             if earlier is not None:
                 found[source] = _reuse(source, paragraph.text, *earlier)
@@ -58,6 +60,16 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
             if len(index[key]) < COMMON_KEY:
                 index[key].append(position)
     return found
+
+
+def _likely(shared: Counter[int]) -> list[int]:
+    """Positions of the earlier paragraphs to compare word by word: the CANDIDATES sharing the most keys (the
+    earliest first among equals), then those sharing as many as the last of them, up to TIED more; so an added
+    article does not push a paragraph's source out of a tie it stood in."""
+    ranked = sorted((-n, position) for position, n in shared.items() if n >= MIN_SHARED_KEYS)
+    head, rest = ranked[:CANDIDATES], ranked[CANDIDATES : CANDIDATES + TIED]
+    tied = [item for item in rest if head and item[0] == head[-1][0]]
+    return [position for _, position in head + tied]
 
 
 def _keys(words: list[str]) -> list[int]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Article, Paragraph, Source
-from generator.reuse import find_reuse, shared_share, word_changes
+from generator.reuse import CANDIDATES, MIN_SHARED_KEYS, TIED, _likely, find_reuse, shared_share, word_changes
 
 BASE = ("The harbour authority of Eastport closed two piers on Monday after a storm damaged the cranes, "
         "and officials said repairs would take at least a month.")
@@ -62,3 +63,29 @@ def test_a_paragraph_only_ever_reuses_an_earlier_article(corpus: list[list[list[
     for source, reuse in find_reuse(articles).items():
         assert order[reuse.earlier.article] < order[source.article]
         assert reuse.similarity >= 60
+
+
+shared_keys = st.dictionaries(st.integers(0, 500), st.integers(1, 8), max_size=120)
+
+
+@given(shared_keys)
+def test_the_paragraphs_compared_are_those_sharing_most_keys(shared: dict[int, int]) -> None:
+    chosen = _likely(Counter(shared))
+    assert len(chosen) == len(set(chosen)) <= CANDIDATES + TIED
+    assert all(shared[p] >= MIN_SHARED_KEYS for p in chosen)
+    left = [p for p in shared if p not in chosen and shared[p] >= MIN_SHARED_KEYS]
+    if chosen and left:  # nothing left out shares more keys than a paragraph compared
+        assert max(shared[p] for p in left) <= min(shared[p] for p in chosen)
+    if len(chosen) < CANDIDATES:
+        assert not left
+
+
+@given(shared_keys, st.integers(-100, -1), st.integers(0, 8))
+def test_an_added_paragraph_does_not_push_out_one_it_ties_with(shared: dict[int, int], added: int, n: int) -> None:
+    """An earlier article added (its paragraph comes first, here at a negative position) sharing no more keys than the
+    last paragraph compared: every paragraph compared before is compared still, while the tie is under TIED."""
+    before = _likely(Counter(shared))
+    if not before or n > min(shared[p] for p in before) or len(before) >= CANDIDATES + TIED:
+        return
+    after = _likely(Counter({**shared, added: n}))
+    assert set(before) <= set(after)
