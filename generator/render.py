@@ -15,6 +15,7 @@ import math
 import posixpath
 import re
 import xml.etree.ElementTree as ET
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 import dataclasses
@@ -86,8 +87,39 @@ def front_matter(title: str, boost: float | None = None) -> Markup:
     return Markup(f"---\n{dumped}---\n")
 
 
-MEMO_SIZE = 200_000
-"""Rendered pieces (source links, linked sentences) kept for later pages of one render."""
+MEMO_BYTES = 160_000_000
+"""Memory for rendered pieces (source links, events' items) kept for later pages of one render: the items of
+about 500,000 events (20,000 articles) once compressed."""
+
+
+class Memo:
+    """Pieces rendered for one page that later pages take as they are, within MEMO_BYTES: when full, emptied.
+    Blocks (an event's item: on the chronology and on each of its actors' pages, far apart in a large briefing)
+    are compressed once a quarter of the budget is used, so that all of them fit: re-rendering the ones let go
+    was a quarter of the render of 10,000 articles (and compressing costs a tenth of it: not done when small)."""
+
+    ENTRY = 120
+    """Bytes an entry costs besides its text: its key, the dict slot, the object."""
+
+    def __init__(self) -> None:
+        self.budget = MEMO_BYTES
+        self.entries: dict[tuple, Markup | bytes] = {}
+        self.size = 0
+
+    def get(self, key: tuple, make: Callable[[], Markup], packed: bool = False) -> Markup:
+        """`make()`, or what it gave for `key` before."""
+        found = self.entries.get(key)
+        if found is not None:
+            return Markup(zlib.decompress(found).decode()) if isinstance(found, bytes) else found
+        made = make()
+        kept: Markup | bytes = zlib.compress(made.encode(), 1) if packed and self.size > self.budget // 4 else made
+        size = len(kept) + self.ENTRY
+        if self.size + size > self.budget:
+            self.entries.clear()
+            self.size = 0
+        self.entries[key] = kept
+        self.size += size
+        return made
 
 
 def _shorten(words: str, limit: int = 25) -> str:
@@ -190,7 +222,7 @@ class Pages:
     """MkDocs' use_directory_urls: how links written in raw HTML must look."""
     chronology_where: dict[str, str] = dataclasses.field(default_factory=dict)
     """Anchor of a date heading → the chronology page it is on."""
-    memo: dict = dataclasses.field(default_factory=dict)
+    memo: Memo = dataclasses.field(default_factory=Memo)
     """Pieces rendered for an earlier page that this one can take as they are (shared by one render)."""
 
     @functools.cached_property
@@ -200,7 +232,7 @@ class Pages:
     def cached(self, *key: object, caller: Callable[[], str]) -> Markup:
         """`{% call pages.cached(...) %}…{% endcall %}`: the block rendered once for every page (its links are
         alike on all, see `ROOT`); `key` must name everything else the block shows."""
-        return self._memoized(("block", *key), lambda: Markup(caller()))
+        return self.memo.get(("block", *key), lambda: Markup(caller()), packed=True)
 
     def chronology(self, when: TimeRef) -> str:
         """The src_uri#anchor of a date in the chronology."""
@@ -273,7 +305,7 @@ class Pages:
         return self.actor(via) if via in self.actors else Markup(escape_markdown(via or ""))
 
     def source(self, source: Source) -> Markup:
-        return self._memoized(("source", source), lambda: self._source(source))
+        return self.memo.get(("source", source), lambda: self._source(source))
 
     def _source(self, source: Source) -> Markup:
         article = self.articles[source.article]
@@ -281,14 +313,6 @@ class Pages:
         if article.outlet:
             label = f"{article.outlet}, {label}"
         return self.link(label, f"articles/{source.article}.md#p{source.paragraph}")
-
-    def _memoized(self, key: tuple, make: Callable[[], Markup]) -> Markup:
-        """`make()`, or what it gave for `key` on an earlier page of this render."""
-        if key not in self.memo:
-            if len(self.memo) >= MEMO_SIZE:
-                self.memo.clear()  # bounded: a large briefing renders in constant memory
-            self.memo[key] = make()
-        return self.memo[key]
 
     def reuse(self, article: Article, paragraph: Paragraph) -> Reuse | None:
         return self.briefing.reused.get(Source(article.id, paragraph.n))
@@ -332,10 +356,8 @@ class Pages:
         return Markup(shown + (f" · and {more} more" if more > 0 else ""))
 
     def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
-        """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page."""
-        return self._memoized(("linked", source, span), lambda: self._linked(source, span))
-
-    def _linked(self, source: Source, span: tuple[int, int] | None) -> Markup:
+        """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page. Not kept
+        for later pages: a paragraph is shown on its article's page, a statement within its event's item."""
         article = self.articles[source.article]
         text = article.paragraphs[source.paragraph - 1].text
         start, end = span or (0, len(text))
@@ -373,7 +395,7 @@ def render(
         if quote.speaker:
             quotes_of[quote.speaker].append(quote)
     rendered: dict[str, str] = {}
-    memo: dict = {}
+    memo = Memo()
 
     def page(uri: str, template: str, **context: object) -> None:
         helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where, memo)

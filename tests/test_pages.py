@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import Markup
 
 from generator import render as render_module
 from generator.render import make_environment, render
@@ -65,3 +66,25 @@ def test_every_event_of_an_actor_is_on_its_list_pages(seeds_build, small_pages) 
             assert sum(text.count("\n<li>") for text in parts) == len(events), actor.id
         else:
             assert parts == []
+
+
+@pytest.mark.parametrize("directory_urls", [False, True])
+def test_pages_are_the_same_whatever_the_memory_for_shared_pieces(seeds_build, monkeypatch, directory_urls) -> None:
+    """Pieces rendered once and shared by later pages (kept compressed, let go when the memory set for them is
+    full) give the pages a render without sharing would: here with room for a few pieces only."""
+    whole = render(seeds_build.briefing, make_environment(), directory_urls)
+    monkeypatch.setattr(render_module, "MEMO_BYTES", 4000)
+    tight = render(seeds_build.briefing, make_environment(), directory_urls)
+    assert tight == whole
+    assert "\x1a" not in "".join(whole.values()) and "\x1b" not in "".join(whole.values())
+
+
+def test_shared_pieces_stay_within_their_memory(monkeypatch) -> None:
+    monkeypatch.setattr(render_module, "MEMO_BYTES", 2000)
+    memo = render_module.Memo()
+    for i in range(200):
+        text = f"<li>{i} " + "word " * 60 + "</li>"
+        assert memo.get(("block", i), lambda: Markup(text), packed=True) == text
+        assert memo.get(("block", i), lambda: Markup("not again"), packed=True) == text
+        assert memo.size <= memo.budget
+    assert any(isinstance(kept, bytes) for kept in memo.entries.values())
