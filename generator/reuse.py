@@ -7,6 +7,7 @@ compared word by word (longest common subsequence, rapidfuzz), so the work grows
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import zlib
 from collections import Counter, defaultdict
@@ -38,7 +39,9 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
     """For every text paragraph that appeared earlier (articles in date order), where it first appeared."""
     index: dict[int, list[int]] = defaultdict(list)
     """Shingle hash → positions in `seen` of the paragraphs keyed by it."""
-    seen: list[tuple[Source, str]] = []
+    seen: list[tuple[Source, str, int]] = []
+    """Every paragraph so far: where, its text, how many words `shared_share` counts in it (the words themselves
+    would hold gigabytes in a large corpus: split again when compared)."""
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
     for article in articles:
@@ -50,12 +53,12 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
             source = Source(article.id, paragraph.n)
             keys = _keys(words)
             shared = Counter(chain.from_iterable(index[k] for k in keys if k in index))
-            likely = {seen[c] for c in _likely(shared)}
-            earlier = _first(paragraph.text, likely, order)
+            text_words = paragraph.text.split()
+            earlier = _first(text_words, [seen[c] for c in _likely(shared)], order)
             if earlier is not None:
                 found[source] = _reuse(source, paragraph.text, *earlier)
             own.extend((k, len(seen)) for k in keys)
-            seen.append((source, paragraph.text))
+            seen.append((source, paragraph.text, len(text_words)))
         for key, position in own:
             if len(index[key]) < COMMON_KEY:
                 index[key].append(position)
@@ -78,9 +81,15 @@ def _keys(words: list[str]) -> list[int]:
     return hashes[:KEYS]
 
 
-def _first(text: str, candidates: set[tuple[Source, str]], order: dict[str, int]) -> tuple[Source, str, float] | None:
-    """The earliest publication among the candidates that `text` re-uses."""
-    scored = [(100 * shared_share(other, text), source, other) for source, other in candidates]
+def _first(words: list[str], candidates: list[tuple[Source, str, int]], order: dict[str, int]) -> tuple[Source, str, float] | None:
+    """The earliest publication among the candidates that the paragraph of `words` re-uses (`shared_share`; a
+    candidate too short to hold enough of its words is not compared)."""
+    needed = math.floor(REUSED_SHARE * len(words))  # at most the words in common that make a re-use
+    scored = [
+        (100 * LCSseq.similarity(other.split(), words, score_cutoff=needed) / len(words), source, other)
+        for source, other, other_count in candidates
+        if other_count >= needed
+    ]
     good = [item for item in scored if item[0] >= 100 * REUSED_SHARE]
     if not good:
         return None
