@@ -41,7 +41,7 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
     """Shingle hash → positions in `seen` of the paragraphs keyed by it."""
     seen: list[tuple[Source, str, int]] = []
     """Every paragraph so far: where, its text, how many words `shared_share` counts in it (the words themselves
-    would hold gigabytes in a large corpus: split again when compared)."""
+    would hold hundreds of megabytes in a large corpus: split again when compared)."""
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
     for article in articles:
