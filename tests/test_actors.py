@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.knowledge import knowledge
-from generator.model import Actor, Briefing
+from generator.model import Actor, Briefing, Source
 from generator.pipeline import Build, build_briefing
 
 from .conftest import MODEL
@@ -91,6 +91,22 @@ def test_an_outlet_the_news_is_about_takes_part(tmp_path: Path) -> None:
     assert reuters.kind == "media"
     involved = [e.text for e in briefing.events if reuters.id in e.actors]
     assert involved == ["Reuters opened a new bureau in Brennick on Monday, the agency said."]
+
+
+def test_a_shared_surname_goes_to_the_one_its_article_names_even_after_it(tmp_path: Path) -> None:
+    """"Dunmore" opens the article and Karl Dunmore is named after it: he is the one meant, though another
+    Dunmore is in the news; so an article about her, added or not, does not move the mention."""
+    (tmp_path / "a.txt").write_text(" date 2024-04-08 Karl Dunmore, the port director, opened a new terminal in Eastbay on Monday.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(" date 2024-04-09 Mara Dunmore, the finance minister, presented the budget on Tuesday.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(
+        " date 2024-04-10 Dunmore said the terminal would double the port's capacity.\n\n"
+        "Karl Dunmore, who runs the port, added that new cranes were on order.", encoding="utf-8")
+    briefing = build_briefing(tmp_path, None, MODEL).briefing
+    people = {a.name: a.id for a in briefing.actors if a.kind == "person"}
+    assert {"Karl Dunmore", "Mara Dunmore"} <= set(people) and "Dunmore" not in people, people
+    article_c = next(a for a in briefing.articles if a.file == "c.txt")
+    opening = [actor for start, _, actor in briefing.mention_spans[Source(article_c.id, 1)] if start == 0]
+    assert opening == [people["Karl Dunmore"]]
 
 
 # The seeds: invariants that hold for any corpus, checked on the real example articles.

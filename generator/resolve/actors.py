@@ -200,12 +200,19 @@ def _attribute(
     occurrences: list[Occurrence], groups: _UnionFind, ambiguous: dict[str, list[str]], facts: Knowledge
 ) -> tuple[list[str], dict[str, list[str]]]:
     """The actor root of every occurrence. A surname that several people bear goes to the one whose title it
-    carries ("Minister Jansen"), else to the one of them named last before it in the same article, else stays
-    a page of its own. Notes say so on the pages."""
+    carries ("Minister Jansen"), else to the one of them named last before it in the same article, else to the
+    only one of them the article names at all (after it), else stays a page of its own. Notes say so on the
+    pages. What decides is in the mention's own article: an article added elsewhere that names another person
+    of the surname does not move it."""
     titles: dict[str, set[str]] = defaultdict(set)
+    named_in: set[tuple[str, str]] = set()
+    """(article, person) for every person named in full in an article."""
     for occ in occurrences:
+        key = _key(occ, facts)
         if occ.mention.title:
-            titles[groups.find(_key(occ, facts))].update(_title_words(occ.mention.title, facts))
+            titles[groups.find(key)].update(_title_words(occ.mention.title, facts))
+        if key not in ambiguous:
+            named_in.add((occ.source.article, groups.find(key)))
     roots: list[str] = []
     last_seen: dict[tuple[str, str], int] = {}
     attributed: dict[tuple[str, str], int] = defaultdict(int)
@@ -216,10 +223,13 @@ def _attribute(
             people = ambiguous[key]
             by_title = [p for p in people if occ.mention.title and titles[p] & _title_words(occ.mention.title, facts)]
             named = [p for p in people if (occ.source.article, p) in last_seen]
+            anywhere = [p for p in people if (occ.source.article, p) in named_in]
             if len(by_title) == 1:
                 root = by_title[0]
             elif named:
                 root = max(named, key=lambda p: last_seen[(occ.source.article, p)])
+            elif len(anywhere) == 1:
+                root = anywhere[0]
             if root != groups.find(key):
                 attributed[(root, key)] += 1
         last_seen[(occ.source.article, root)] = occ.order
@@ -228,7 +238,7 @@ def _attribute(
     for (root, key), n in sorted(attributed.items()):
         notes[root].append(
             f"“{key.title()}” alone was attributed here {n} time{'s' if n > 1 else ''}, by the title it carries or "
-            f"the person of that surname named last before it in the same article "
+            f"the person of that surname named before it (or only one named) in the same article "
             f"({len(ambiguous[key])} people in these articles bear the surname)."
         )
     return roots, notes
