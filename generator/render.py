@@ -93,7 +93,7 @@ about 500,000 events (20,000 articles) once compressed."""
 
 
 class Memo:
-    """Pieces rendered for one page that later pages take as they are, within MEMO_BYTES: when full, emptied.
+    """Pieces rendered for one page that later pages take as they are, within MEMO_BYTES: when full, no more.
     Blocks (an event's item: on the chronology and on each of its actors' pages, far apart in a large briefing)
     are compressed once a quarter of the budget is used, so that all of them fit: re-rendering the ones let go
     was a quarter of the render of 10,000 articles (and compressing costs a tenth of it: not done when small)."""
@@ -114,11 +114,9 @@ class Memo:
         made = make()
         kept: Markup | bytes = zlib.compress(made.encode(), 1) if packed and self.size > self.budget // 4 else made
         size = len(kept) + self.ENTRY
-        if self.size + size > self.budget:
-            self.entries.clear()
-            self.size = 0
-        self.entries[key] = kept
-        self.size += size
+        if self.size + size <= self.budget:  # when full, what is kept stays: emptying it for pieces that come
+            self.entries[key] = kept  # round again in the same order would keep none of them in time
+            self.size += size
         return made
 
 
