@@ -109,6 +109,22 @@ def test_a_shared_surname_goes_to_the_one_its_article_names_even_after_it(tmp_pa
     assert opening == [people["Karl Dunmore"]]
 
 
+@pytest.mark.parametrize("karl_articles, meant", [(12, "Karl Dunmore"), (2, "Dunmore")])
+def test_a_surname_alone_goes_to_the_bearer_named_far_most_often(tmp_path: Path, karl_articles: int, meant: str) -> None:
+    """An article says only "Dunmore": the one person of that name the corpus names in nearly every article
+    naming a Dunmore is meant (a namesake named once does not change that); with no such person it stays a
+    page of its own."""
+    for day in range(1, karl_articles + 1):
+        (tmp_path / f"k{day:02d}.txt").write_text(
+            f" date 2024-04-{day:02d} Karl Dunmore, the port director, inspected the cranes in Eastbay on day {day}.", encoding="utf-8")
+    (tmp_path / "m.txt").write_text(" date 2024-04-20 Mara Dunmore, the finance minister, presented the budget on Tuesday.", encoding="utf-8")
+    (tmp_path / "z.txt").write_text(" date 2024-04-21 Dunmore said on Sunday that the terminal would double the port's capacity.", encoding="utf-8")
+    briefing = build_briefing(tmp_path, None, MODEL).briefing
+    names = {a.id: a.name for a in briefing.actors}
+    article_z = next(a for a in briefing.articles if a.file == "z.txt")
+    assert [names[actor] for start, _, actor in briefing.mention_spans[Source(article_z.id, 1)] if start == 0] == [meant]
+
+
 # The seeds: invariants that hold for any corpus, checked on the real example articles.
 
 

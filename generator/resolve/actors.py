@@ -32,6 +32,8 @@ OWNER_VOTES = 3
 """A name that owns a role ("director at X") is an institution: people do not employ people."""
 TRANSLITERATIONS = (("ey", "ei"), ("y", "i"), ("ks", "x"), ("kh", "h"), ("ou", "u"), ("j", "i"), ("ph", "f"))
 FIRST_NAME_SIMILARITY = 90
+DOMINANT_SHARE = 0.9
+"""Share of the articles naming any bearer of a surname from which one of them is taken for the surname alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,9 +203,10 @@ def _attribute(
 ) -> tuple[list[str], dict[str, list[str]]]:
     """The actor root of every occurrence. A surname that several people bear goes to the one whose title it
     carries ("Minister Jansen"), else to the one of them named last before it in the same article, else to the
-    only one of them the article names at all (after it), else stays a page of its own. Notes say so on the
-    pages. What decides is in the mention's own article: an article added elsewhere that names another person
-    of the surname does not move it."""
+    only one of them the article names at all (after it), else to the one the corpus names far most often (in
+    DOMINANT_SHARE of the articles naming any of them, as a reader takes a well-known surname), else stays a
+    page of its own. Notes say so on the pages. So a namesake named once elsewhere does not move the mentions
+    of a well-known person."""
     titles: dict[str, set[str]] = defaultdict(set)
     named_in: set[tuple[str, str]] = set()
     """(article, person) for every person named in full in an article."""
@@ -213,6 +216,12 @@ def _attribute(
             titles[groups.find(key)].update(_title_words(occ.mention.title, facts))
         if key not in ambiguous:
             named_in.add((occ.source.article, groups.find(key)))
+    articles_naming = Counter(person for _, person in named_in)
+    dominant: dict[str, str] = {}
+    for key, people in ambiguous.items():
+        most = max(people, key=lambda p: (articles_naming[p], p))
+        if articles_naming[most] >= DOMINANT_SHARE * sum(articles_naming[p] for p in people):
+            dominant[key] = most
     roots: list[str] = []
     last_seen: dict[tuple[str, str], int] = {}
     attributed: dict[tuple[str, str], int] = defaultdict(int)
@@ -230,6 +239,8 @@ def _attribute(
                 root = max(named, key=lambda p: last_seen[(occ.source.article, p)])
             elif len(anywhere) == 1:
                 root = anywhere[0]
+            elif not anywhere and key in dominant:
+                root = dominant[key]
             if root != groups.find(key):
                 attributed[(root, key)] += 1
         last_seen[(occ.source.article, root)] = occ.order
@@ -237,9 +248,9 @@ def _attribute(
     notes: dict[str, list[str]] = defaultdict(list)
     for (root, key), n in sorted(attributed.items()):
         notes[root].append(
-            f"“{key.title()}” alone was attributed here {n} time{'s' if n > 1 else ''}, by the title it carries or "
-            f"the person of that surname named before it (or only one named) in the same article "
-            f"({len(ambiguous[key])} people in these articles bear the surname)."
+            f"“{key.title()}” alone was attributed here {n} time{'s' if n > 1 else ''}, by the title it carries, "
+            f"the person of that surname named before it (or the only one named) in the same article, or as the one "
+            f"these articles name far most often ({len(ambiguous[key])} people in them bear the surname)."
         )
     return roots, notes
 
