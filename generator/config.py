@@ -25,7 +25,8 @@ class BriefingConfig(base.Config):
     """Megabytes of article pages (their Markdown) per shard of the search index, at most: Pagefind holds a
     shard's index in memory while it writes it, about 1 GB for the default; lower it where memory is short."""
     n_process = c.Type(int, default=0)
-    """Processes for the language model; 0 (the default) uses every core when there is much to read."""
+    """Processes that read the articles (the language model and the extraction, whole articles each); 0 (the
+    default) uses every core when there is much to read."""
 
     def validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
         """As MkDocs validates, but an unknown option is an error: a typo must not pass for a default."""
