@@ -86,7 +86,7 @@ def _first(words: list[str], candidates: list[tuple[Source, str, int]], order: d
     candidate too short to hold enough of its words is not compared)."""
     needed = math.floor(REUSED_SHARE * len(words))  # at most the words in common that make a re-use
     scored = [
-        (100 * LCSseq.similarity(other.split(), words, score_cutoff=needed) / len(words), source, other)
+        (100 * _share(other.split(), words, needed), source, other)
         for source, other, other_count in candidates
         if other_count >= needed
     ]
@@ -103,10 +103,12 @@ def _reuse(source: Source, text: str, earlier: Source, earlier_text: str, score:
 
 def shared_share(old: str, new: str) -> float:
     """Share of the words of `new` that stand, in order, in `old`."""
-    a, b = old.split(), new.split()
-    if not b:
-        return 0.0
-    return LCSseq.similarity(a, b) / len(b)
+    return _share(old.split(), new.split())
+
+
+def _share(old: list[str], new: list[str], at_least: int = 0) -> float:
+    """`shared_share` of split texts; 0 when fewer than `at_least` words are shared (rapidfuzz stops early)."""
+    return LCSseq.similarity(old, new, score_cutoff=at_least) / len(new) if new else 0.0
 
 
 def word_changes(old: str, new: str) -> tuple[tuple[str, str], ...]:
