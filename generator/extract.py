@@ -165,8 +165,9 @@ def analyse(
         yield ArticleAnalysis(articles[current].id, tuple(sentences))
 
 
-CHUNK_WORDS = 20_000
-"""Articles go to the worker processes in chunks of about this many words (a longer article in a chunk of its own)."""
+CHUNK_WORDS = 5_000
+"""Articles go to the worker processes in chunks of about this many words (a longer article in a chunk of its own):
+small enough that the last chunks keep both cores busy to the end (a chunk is about a second of parsing)."""
 _WORKER_NLP: Language | None = None
 """The model, for the worker processes forked from the one that loaded it."""
 
@@ -180,7 +181,7 @@ def analyse_in_processes(
     """`analyse` over `n_process` processes, each parsing whole articles and sending back their analyses, in order.
 
     spaCy's own `n_process` sends every parsed Doc back to the parent, which rebuilt and analysed it there: a
-    third busy process on two cores (200 synthetic articles: 13.2 s so, 11.7 s here, 11.4 s for `nlp.pipe`
+    third busy process on two cores (200 synthetic articles: 13.1 s so, 11.3 s here, 11.7 s for `nlp.pipe`
     alone). Here the parent only collects analyses (a few kilobytes an article). The workers are forked from
     this process, the model loaded (as spaCy's are)."""
     global _WORKER_NLP
