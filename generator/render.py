@@ -88,8 +88,8 @@ def front_matter(title: str, boost: float | None = None) -> Markup:
 
 
 MEMO_BYTES = 160_000_000
-"""Memory for rendered pieces (source links, events' items) kept for later pages of one render: the items of
-about 500,000 events (20,000 articles) once compressed."""
+"""Memory for rendered pieces (source links, events' items) kept for later pages of one render: every item of
+10,000 articles, about half of 20,000's (a large build's peak memory leaves no more room)."""
 
 
 class Memo:
