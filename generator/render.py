@@ -344,8 +344,7 @@ class Pages:
 
     def paragraph_links(self, article_id: str, paragraphs: list[int], limit: int = SOURCE_LINKS) -> Markup:
         """"¶2, ¶5, ¶9": links to the first `limit` of an article's paragraphs; the rest are counted."""
-        page = html.escape(self._href(f"articles/{article_id}.md"))
-        shown = ", ".join(f'<a href="{page}#p{n}">¶{n}</a>' for n in paragraphs[:limit])
+        shown = ", ".join(self.link(f"¶{n}", f"articles/{article_id}.md#p{n}") for n in paragraphs[:limit])
         more = len(paragraphs) - limit
         return Markup(shown + (f" and {more} more" if more > 0 else ""))
 
