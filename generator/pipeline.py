@@ -21,6 +21,7 @@ from tqdm import tqdm
 from . import __version__, templates_dir
 from .assemble import assemble
 from .extract import EXTRACT_VERSION, extract, gc_frozen, gc_paused, load_model, model_id
+from .incremental import RenderRecord, Tracker
 from .ingest import read_articles
 from .model import Article, Briefing, Problem
 from .render import chronology_layout, make_environment, render, site_summary, write_briefing_json
@@ -45,6 +46,21 @@ class PageStore(Mapping[str, str]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         self._uris[uri] = None
+
+    def keep(self, uri: str) -> bool:
+        """Page `uri` as the last build wrote it, when its file is there."""
+        if self.folder is None or not self.path(uri).is_file():
+            return False
+        self._uris[uri] = None
+        return True
+
+    def prune(self) -> None:
+        """Remove the files of pages the last build had and this one has not."""
+        if self.folder is None:
+            return
+        for path in [p for p in self.folder.rglob("*") if p.is_file()]:
+            if path.relative_to(self.folder).as_posix() not in self._uris:
+                path.unlink()
 
     def path(self, uri: str) -> Path:
         """The file holding page `uri` (the generator's own src_uri: no `..`, checked)."""
@@ -153,13 +169,14 @@ def build_briefing(
     """The build of the articles in `articles_dir`, read from the cache when nothing changed (its briefing then
     the summary). `whole_briefing=False` (the plugin) returns the summarized build whenever it is made."""
     articles, problems = read_articles(articles_dir, today=dt.date.today())
-    key = _build_key(articles, problems, model, templates, directory_urls)
+    setup = _setup_key(model, templates, directory_urls)
+    key = _build_key(setup, articles, problems)
     cached = _load_build(cache_dir, key)
     if cached is not None:
         return cached
     if cache_dir is not None:
         (cache_dir / BUILD_CACHE).unlink(missing_ok=True)  # its pages are about to be replaced
-    build = _build(articles, problems, model, cache_dir, templates, n_process, directory_urls)
+    build = _build(articles, problems, model, cache_dir, templates, n_process, directory_urls, setup)
     summary = build.summarized()
     _save_build(cache_dir, key, summary)
     return build if whole_briefing else summary
@@ -173,17 +190,19 @@ def _build(
     templates: Path | None,
     n_process: int,
     directory_urls: bool,
+    setup: str = "",
 ) -> Build:
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
     with gc_paused():
         briefing = assemble(articles, analyses, resolve_actors(articles, analyses))  # consumes the analyses
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
-    if folder is not None:
-        shutil.rmtree(folder, ignore_errors=True)
     pages = PageStore(folder)
+    tracker = Tracker(_take_record(cache_dir, setup), keep=pages.keep)
     with gc_frozen():
-        render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add)
+        render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add, tracker=tracker)
+    pages.prune()
+    _save(cache_dir, RENDER_CACHE, setup, tracker.record())
     json_file, json_text = None, ""
     if cache_dir is None:
         chunks: list[str] = []
@@ -199,6 +218,9 @@ def _build(
     return Build(briefing, pages, json_file, json_text, problems, notes, layout.where)
 
 
+RENDER_CACHE = "render.pickle"
+"""What the last render read for each page (`incremental.RenderRecord`): the next render with the same set-up
+renders only the pages whose inputs changed; the others stay as they are under PAGES."""
 BUILD_CACHE = "build.pickle"
 """The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
 PAGES = "pages"
@@ -207,7 +229,8 @@ JSON = "briefing.json"
 """The last build's briefing.json, under the cache folder."""
 
 
-def _build_key(articles: list[Article], problems: list[Problem], model: str, templates: Path | None, directory_urls: bool) -> str:
+def _setup_key(model: str, templates: Path | None, directory_urls: bool) -> str:
+    """What a build's output depends on besides the articles: versions, the generator's code and templates."""
     digest = hashlib.sha256()
     for part in (__version__, EXTRACT_VERSION, model_id(model), str(directory_urls), str(sys.version_info[:2])):
         digest.update(f"{part}\0".encode())
@@ -216,6 +239,11 @@ def _build_key(articles: list[Article], problems: list[Problem], model: str, tem
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file() and "__pycache__" not in path.parts:
                     digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _build_key(setup: str, articles: list[Article], problems: list[Problem]) -> str:
+    digest = hashlib.sha256(setup.encode())
     for article in articles:
         digest.update(repr(article).encode())
     for problem in problems:
@@ -237,14 +265,34 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
     return build if isinstance(build, Build) and build.intact() else None
 
 
+def _take_record(cache_dir: Path | None, setup: str) -> RenderRecord | None:
+    """The last render's record when it was made with this set-up, removed from the cache: the pages are about
+    to change, and a build stopped half-way must not leave a record that no longer matches them."""
+    if cache_dir is None:
+        return None
+    path = cache_dir / RENDER_CACHE
+    try:
+        with open(path, "rb") as handle:
+            record = pickle.load(handle) if pickle.load(handle) == setup else None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        record = None
+    path.unlink(missing_ok=True)
+    return record if isinstance(record, RenderRecord) else None
+
+
 def _save_build(cache_dir: Path | None, key: str, summary: Build) -> None:
+    _save(cache_dir, BUILD_CACHE, key, summary)
+
+
+def _save(cache_dir: Path | None, name: str, key: str, value: object) -> None:
+    """`value` under `key` in the cache file `name`, written whole or not at all."""
     if cache_dir is None:
         return
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=cache_dir, delete=False, suffix=".tmp") as handle:
             pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(summary, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, cache_dir / BUILD_CACHE)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, cache_dir / name)
     except OSError:
         pass  # a cache that cannot be written only costs time

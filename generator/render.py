@@ -28,6 +28,7 @@ from markupsafe import Markup
 from slugify import slugify
 
 from . import __version__, templates_dir
+from .incremental import Reads, Recorded, Tracker, Volatile
 from .ingest import first_sentence
 from .model import ACTOR_KINDS, PRECISIONS, Actor, Article, Briefing, Event, Paragraph, Quote, Reuse, Source, TimeRef
 
@@ -105,19 +106,25 @@ class Memo:
 
     def __init__(self) -> None:
         self.budget = MEMO_BYTES
-        self.entries: dict[tuple, Markup | bytes] = {}
+        self.entries: dict[tuple, tuple[Markup | bytes, tuple[int, ...]]] = {}
+        """key → (the piece, compressed or not; what it read of the briefing: see `incremental.Reads`)."""
         self.size = 0
 
-    def get(self, key: tuple, make: Callable[[], Markup], packed: bool = False) -> Markup:
-        """`make()`, or what it gave for `key` before."""
+    def get(self, key: tuple, make: Callable[[], Markup], reads: Reads | None = None, packed: bool = False) -> Markup:
+        """`make()`, or what it gave for `key` before; either way, what it read is added to `reads`."""
+        reads = reads or Reads()
         found = self.entries.get(key)
         if found is not None:
-            return Markup(zlib.decompress(found).decode()) if isinstance(found, bytes) else found
+            piece, read = found
+            reads.extend(read)
+            return Markup(zlib.decompress(piece).decode()) if isinstance(piece, bytes) else piece
+        reads.push()
         made = make()
+        read = reads.pop()
         kept: Markup | bytes = zlib.compress(made.encode(), 1) if packed and self.size > self.budget // 4 else made
-        size = len(kept) + self.ENTRY
+        size = len(kept) + self.ENTRY + 8 * len(read)
         if self.size + size <= self.budget:  # when full, what is kept stays: emptying it for pieces that come
-            self.entries[key] = kept  # round again in the same order would keep none of them in time
+            self.entries[key] = (kept, read)  # round again in the same order would keep none of them in time
             self.size += size
         return made
 
@@ -211,33 +218,69 @@ def make_environment(override: Path | None = None) -> jinja2.Environment:
 
 
 @dataclass(frozen=True)
-class Pages:
-    """Helpers a template uses to link from the page at `uri`."""
+class Site:
+    """What every page of one render shares."""
 
-    uri: str
     briefing: Briefing
     actors: dict[str, Actor]
     articles: dict[str, Article]
     directory_urls: bool = False
     """MkDocs' use_directory_urls: how links written in raw HTML must look."""
-    chronology_where: dict[str, str] = dataclasses.field(default_factory=dict)
+    where: dict[str, str] = dataclasses.field(default_factory=dict)
     """Anchor of a date heading → the chronology page it is on."""
     memo: Memo = dataclasses.field(default_factory=Memo)
-    """Pieces rendered for an earlier page that this one can take as they are (shared by one render)."""
+    """Pieces rendered for an earlier page that a later one can take as they are."""
+    tracker: Tracker = dataclasses.field(default_factory=Tracker)
+    """What each page reads, for the next render (see `incremental`)."""
+
+
+class Pages:
+    """Helpers a template uses to link from the page at `uri`. What they read of the briefing beyond the page's
+    context is recorded in `reads`, so that the next render can keep the page when none of it changed."""
+
+    def __init__(self, uri: str, site: Site, reads: Reads | None = None) -> None:
+        self.uri = uri
+        self.site = site
+        self.reads = reads or Reads()
+        self.directory_urls = site.directory_urls
+        self.depth = _depth(uri, site.directory_urls)
+
+    def _read(self, kind: str, name: str) -> None:
+        self.reads.add(self.site.tracker.index((kind, name)))
 
     @functools.cached_property
-    def depth(self) -> int:
-        return _depth(self.uri, self.directory_urls)
+    def briefing(self) -> Volatile:
+        """The whole briefing, for a template that needs more than the helpers give: the page then reads what is
+        not recorded, and is rendered every time."""
+        return Volatile(self.site.briefing, self.reads)
+
+    @functools.cached_property
+    def actors(self) -> Recorded:
+        return Recorded(self.site.actors, "actor", self.site.tracker, self.reads)
+
+    @functools.cached_property
+    def articles(self) -> Recorded:
+        return Recorded(self.site.articles, "article", self.site.tracker, self.reads)
+
+    def _name(self, actor_id: str) -> Actor | None:
+        """The actor `actor_id`, whose name and kind (only) the page shows."""
+        self._read("name", actor_id)
+        return self.site.actors.get(actor_id)
+
+    def _article(self, article_id: str) -> Article:
+        self._read("article", article_id)
+        return self.site.articles[article_id]
 
     def cached(self, *key: object, caller: Callable[[], str]) -> Markup:
         """`{% call pages.cached(...) %}…{% endcall %}`: the block rendered once for every page (its links are
         alike on all, see `ROOT`); `key` must name everything else the block shows."""
-        return self.memo.get(("block", *key), lambda: Markup(caller()), packed=True)
+        return self.site.memo.get(("block", *key), lambda: Markup(caller()), self.reads, packed=True)
 
     def chronology(self, when: TimeRef) -> str:
         """The src_uri#anchor of a date in the chronology."""
         anchor = anchor_of(when)
-        return f"{self.chronology_where.get(anchor, CHRONOLOGY)}#{anchor}"
+        self._read("where", anchor)
+        return f"{self.site.where.get(anchor, CHRONOLOGY)}#{anchor}"
 
     def html_url(self, target: str) -> str:
         """The URL of page `target` (a src_uri, optionally with #anchor) from this page, as the built site spells
@@ -252,7 +295,9 @@ class Pages:
 
     def neighbours(self, actor: Actor) -> Markup:
         """A small SVG of the actor and the actors it appears with most, linked to their pages."""
-        partners = [(self.actors[p], n) for p, n in self.briefing.cooccurrence.get(actor.id, ()) if p in self.actors][:NEIGHBOURS]
+        self._read("co", actor.id)
+        named = ((self._name(p), n) for p, n in self.site.briefing.cooccurrence.get(actor.id, ()))
+        partners = [(other, n) for other, n in named if other is not None][:NEIGHBOURS]
         if not partners:
             return Markup("")
         width, height, cx, cy = 640, 300, 320, 150
@@ -297,25 +342,27 @@ class Pages:
         return Markup(escape_markdown(url or ""))
 
     def actor(self, actor_id: str | None) -> Markup:
-        if actor_id is None or actor_id not in self.actors:
+        actor = None if actor_id is None else self._name(actor_id)
+        if actor is None:
             return Markup(escape_markdown(actor_id or "unknown"))
-        return self.link(self.actors[actor_id].name, f"actors/{actor_id}.md")
+        return self.link(actor.name, f"actors/{actor_id}.md")
 
     def via(self, via: str | None) -> Markup:
-        return self.actor(via) if via in self.actors else Markup(escape_markdown(via or ""))
+        return self.actor(via) if via is not None and self._name(via) is not None else Markup(escape_markdown(via or ""))
 
     def source(self, source: Source) -> Markup:
-        return self.memo.get(("source", source), lambda: self._source(source))
+        return self.site.memo.get(("source", source), lambda: self._source(source), self.reads)
 
     def _source(self, source: Source) -> Markup:
-        article = self.articles[source.article]
+        article = self._article(source.article)
         label = f"{format_day(article.date, short=True)} ¶{source.paragraph}"
         if article.outlet:
             label = f"{article.outlet}, {label}"
         return self.link(label, f"articles/{source.article}.md#p{source.paragraph}")
 
     def reuse(self, article: Article, paragraph: Paragraph) -> Reuse | None:
-        return self.briefing.reused.get(Source(article.id, paragraph.n))
+        self._read("reuse", article.id)
+        return self.site.briefing.reused.get(Source(article.id, paragraph.n))
 
     def first_sentence(self, article: Article, paragraph: Paragraph) -> Markup:
         """The paragraph's first sentence, actors linked."""
@@ -323,7 +370,9 @@ class Pages:
         return self.linked(source, (0, len(first_sentence(paragraph.text))))
 
     def new_paragraphs(self, article: Article) -> list[Paragraph]:
-        return [p for p in article.paragraphs if p.kind == "text" and Source(article.id, p.n) not in self.briefing.reused]
+        self._read("reuse", article.id)
+        reused = self.site.briefing.reused
+        return [p for p in article.paragraphs if p.kind == "text" and Source(article.id, p.n) not in reused]
 
     def changes(self, reuse: Reuse, limit: int = CHANGES_SHOWN) -> Markup:
         """The word-level edits from the earlier paragraph: <del>removed</del> <ins>added</ins>."""
@@ -357,11 +406,11 @@ class Pages:
     def linked(self, source: Source, span: tuple[int, int] | None = None) -> Markup:
         """The paragraph of `source` (or the `span` of it) with every actor mention linked to its page. Not kept
         for later pages: a paragraph is shown on its article's page, a statement within its event's item."""
-        article = self.articles[source.article]
-        text = article.paragraphs[source.paragraph - 1].text
+        text = self._article(source.article).paragraphs[source.paragraph - 1].text
+        self._read("spans", source.article)
         start, end = span or (0, len(text))
         parts, cursor, linked = [], start, set()
-        for m_start, m_end, actor_id in self.briefing.mention_spans.get(source, ()):
+        for m_start, m_end, actor_id in self.site.briefing.mention_spans.get(source, ()):
             if m_start < start or m_end > end or actor_id in linked:
                 continue
             linked.add(actor_id)
@@ -378,10 +427,12 @@ def render(
     directory_urls: bool = False,
     layout: ChronologyLayout | None = None,
     sink: Callable[[str, str], None] | None = None,
+    tracker: Tracker | None = None,
 ) -> dict[str, str]:
     """Every page of the site, src_uri → Markdown; or, given a `sink`, each page handed to it as it is rendered
     (and none kept). Long lists (the chronology, the indexes, an actor's events) are spread over pages so that
-    no page grows with the corpus."""
+    no page grows with the corpus. A `tracker` made with the previous render's record keeps the pages whose
+    inputs did not change (they are not handed to the sink) and records this render's for the next."""
     actors = {a.id: a for a in briefing.actors}
     articles = {a.id: a for a in briefing.articles}
     layout = layout or chronology_layout(briefing)
@@ -394,11 +445,18 @@ def render(
         if quote.speaker:
             quotes_of[quote.speaker].append(quote)
     rendered: dict[str, str] = {}
-    memo = Memo()
+    tracker = tracker or Tracker()
+    tracker.start(briefing, layout.where)
+    site = Site(briefing, actors, articles, directory_urls, layout.where, Memo(), tracker)
 
     def page(uri: str, template: str, **context: object) -> None:
-        helpers = Pages(uri, briefing, actors, articles, directory_urls, layout.where, memo)
-        text = _rooted(env.get_template(template).render(pages=helpers, briefing=briefing, **context), helpers.depth)
+        digest = tracker.context(template, uri, context)
+        if tracker.unchanged(uri, digest):
+            return
+        helpers = Pages(uri, site)
+        text = env.get_template(template).render(pages=helpers, briefing=Volatile(briefing, helpers.reads), **context)
+        text = _rooted(text, helpers.depth)
+        tracker.rendered(uri, digest, helpers.reads)
         if sink is None:
             rendered[uri] = text
         else:
@@ -416,10 +474,13 @@ def render(
     _index_pages(page, ACTORS, "actors.md.j2", "actors/kinds", _by_kind(briefing.actors), labels=KIND_LABELS)
     _index_pages(page, ARTICLES, "articles.md.j2", "articles/months", _by_month(briefing.articles))
     page(CHRONOLOGY, "chronology.md.j2", layout=layout)
-    for part in layout.pages:
-        page(part.uri, "chronology_part.md.j2", layout=layout, part=part)
+    outline = [_outline(part) for part in layout.pages]  # a page's context is what it shows: not the others' events
+    for i, part in enumerate(layout.pages):
+        before, after = outline[i - 1] if i else None, outline[i + 1] if i + 1 < len(outline) else None
+        page(part.uri, "chronology_part.md.j2", part=part, previous_part=before, next_part=after)
+    quote_pages = [_outline(part) for part in layout.quote_pages]
     for part in layout.quote_pages:
-        page(part.uri, "quotes.md.j2", layout=layout, part=part)
+        page(part.uri, "quotes.md.j2", part=part, quote_pages=quote_pages)
     page(NETWORK, "network.md.j2", network=network_data(briefing), labels=KIND_LABELS)
     for actor in briefing.actors:
         lists = {
@@ -459,6 +520,11 @@ class ListPages:
     total: int
     shown: list
     parts: list[Part]
+
+
+def _outline(part: Part) -> Part:
+    """`part` without its items: where it is and what it is called, for the links of the pages beside it."""
+    return dataclasses.replace(part, items=[])
 
 
 def _list_pages(folder: str, what: str, items: list) -> ListPages:

@@ -93,4 +93,4 @@ def test_shared_pieces_stay_within_their_memory(monkeypatch) -> None:
     assert 0 < len(kept) < 200 and kept == list(range(len(kept)))  # the first ones, kept once full
     for i in kept:
         assert memo.get(("block", i), lambda: Markup("not again"), packed=True) == text(i)
-    assert any(isinstance(entry, bytes) for entry in memo.entries.values())
+    assert any(isinstance(piece, bytes) for piece, _ in memo.entries.values())
