@@ -13,7 +13,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import itertools
 import pickle
+import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -31,6 +33,10 @@ SHARED = (Event, Quote, Actor, Article)
 """Objects of the briefing that many pages' contexts hold: each digested once a render."""
 
 
+PIECES = 64
+"""Render pieces whose digest is kept for the pages after (an actor's list pages each hold all of its parts)."""
+
+
 def digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
@@ -43,7 +49,7 @@ class RenderRecord:
     keys: list[Key]
     values: list[bytes]
     pages: dict[str, tuple[bytes | None, bytes]]
-    """src_uri → (context digest, the indexes of the keys read, as an array('I')'s bytes)."""
+    """src_uri → (context digest, the indexes of the keys read, packed: see `_packed`)."""
 
 
 class Reads:
@@ -124,7 +130,13 @@ class Tracker:
         self.kept = 0
         self._values: Values | None = None
         self._changed: bytes = b""
-        self._shared: dict[int, tuple[object, bytes]] = {}
+        self._shared: dict[int, bytes] = {}
+        """id → digest of the briefing's objects (SHARED) digested so far; `_alive` holds them, so that no id is
+        taken by another object while the render lasts."""
+        self._alive: list[object] = []
+        self._pieces: dict[int, tuple[object, bytes]] = {}
+        """The same for the render's own pieces (a list page's parts, which each of its pages holds): the latest
+        few, held with their digest, not every piece of the render."""
 
     def start(self, briefing: Briefing, where: Mapping[str, str]) -> None:
         """Read the briefing's current values; which of the previous render's keys changed."""
@@ -153,24 +165,27 @@ class Tracker:
         """Shared model objects (and the render's own pieces: a list page's parts, a chronology period) pickled
         as their digest, made once a render. Not called for strings, numbers, lists, tuples and dicts."""
         if isinstance(obj, SHARED):
-            return _ref, (self._shared_digest(obj, lambda: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)),)
+            found = self._shared.get(id(obj))
+            if found is None:
+                found = self._shared[id(obj)] = digest(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+                self._alive.append(obj)
+            return _ref, (found,)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-            fields = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
-            return _ref, (self._shared_digest(obj, lambda: self._pickled((type(obj).__qualname__, fields))),)
+            piece = self._pieces.get(id(obj))
+            if piece is None:
+                fields = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+                piece = self._pieces[id(obj)] = (obj, digest(self._pickled((type(obj).__qualname__, fields))))
+                if len(self._pieces) > PIECES:
+                    del self._pieces[next(iter(self._pieces))]
+            return _ref, (piece[1],)
         return NotImplemented
-
-    def _shared_digest(self, obj: object, pickled: Callable[[], bytes]) -> bytes:
-        found = self._shared.get(id(obj))
-        if found is None:  # the object is kept beside its digest: its id cannot be taken by another
-            found = self._shared[id(obj)] = (obj, digest(pickled()))
-        return found[1]
 
     def unchanged(self, uri: str, context: bytes) -> bool:
         """The previous render's page `uri` had this context and nothing it read changed: it is kept."""
         before = self.previous.pages.get(uri) if self.previous else None
         if before is None or before[0] != context:
             return False
-        if any(map(self._changed.__getitem__, array("I", before[1]))):
+        if any(map(self._changed.__getitem__, _unpacked(before[1]))):
             return False
         if self.keep_page is not None and not self.keep_page(uri):
             return False
@@ -179,12 +194,22 @@ class Tracker:
         return True
 
     def rendered(self, uri: str, context: bytes, reads: Reads) -> None:
-        self.pages[uri] = (None if reads.volatile else context, array("I", sorted(reads.frames[0])).tobytes())
+        self.pages[uri] = (None if reads.volatile else context, _packed(reads.frames[0]))
 
     def record(self) -> RenderRecord:
         """This render's record, for the next."""
         assert self._values is not None, "start() was not called"
         return RenderRecord(self.keys, self._values.digests(self.keys), self.pages)
+
+
+def _packed(indexes: Iterable[int]) -> bytes:
+    """Key indexes, sorted, as the compressed differences between them: a page reads hundreds of keys."""
+    ordered = sorted(indexes)
+    return zlib.compress(array("I", (b - a for a, b in zip([0, *ordered], ordered))).tobytes(), 1)
+
+
+def _unpacked(packed: bytes) -> Iterable[int]:
+    return itertools.accumulate(array("I", zlib.decompress(packed)))
 
 
 class _Pickler(pickle.Pickler):

@@ -489,9 +489,11 @@ def render(
             "articles": _list_pages(f"actors/{actor.id}", "articles", _group_sources(actor.sources)),
         }
         page(f"actors/{actor.id}.md", "actor.md.j2", actor=actor, lists=lists, partners=briefing.cooccurrence.get(actor.id, ()))
+        named = Named(actor.id, actor.name, actor.kind)  # a list page shows no more of the actor: not its mentions
         for what, pages in lists.items():
+            outline = [_outline(part) for part in pages.parts]
             for part in pages.parts:
-                page(part.uri, "actor_list.md.j2", actor=actor, what=what, pages_of=pages, part=part)
+                page(part.uri, "actor_list.md.j2", actor=named, what=what, parts=outline, part=part)
     mentioned: dict[str, list[str]] = defaultdict(list)
     for (source, spans) in briefing.mention_spans.items():
         for _, _, actor_id in spans:
@@ -500,6 +502,15 @@ def render(
     for article in briefing.articles:
         page(f"articles/{article.id}.md", "article.md.j2", article=article, actor_ids=mentioned[article.id])
     return rendered
+
+
+@dataclass(frozen=True)
+class Named:
+    """An actor as a page that only names it sees it."""
+
+    id: str
+    name: str
+    kind: str
 
 
 @dataclass(frozen=True)
