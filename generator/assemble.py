@@ -19,7 +19,7 @@ from itertools import chain
 
 from rapidfuzz import fuzz
 
-from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Sentence, Source, TimeRef
+from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Reuse, Sentence, Source, TimeRef
 from .resolve import ActorIndex, reported_on, resolve_date
 from .reuse import find_reuse
 
@@ -39,9 +39,12 @@ SAME_QUOTE = 90
 QUOTE_MARKS = re.compile(r"[\"“”]")
 
 
-def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], index: ActorIndex) -> Briefing:
+def assemble(
+    articles: list[Article], analyses: dict[str, ArticleAnalysis], index: ActorIndex, reused: dict[Source, Reuse] | None = None
+) -> Briefing:
     """The briefing of the corpus. Consumes `analyses`: each article's analysis is let go once read, so the
-    events and quotes built from them do not stand in memory beside all of them (the peak of a large build)."""
+    events and quotes built from them do not stand in memory beside all of them (the peak of a large build).
+    `reused`: the articles' re-used paragraphs when already found (`find_reuse`)."""
     by_id = {a.id: a for a in articles}
     text_paragraphs = {(a.id, p.n) for a in articles for p in a.paragraphs if p.kind == "text"}
     events: list[Event] = []
@@ -65,7 +68,7 @@ def assemble(articles: list[Article], analyses: dict[str, ArticleAnalysis], inde
         quotes=tuple(_merge_quotes(quotes)),
         cooccurrence=_cooccurrence(index),
         mention_spans=_mention_spans(index),
-        reused=find_reuse(articles),
+        reused=find_reuse(articles) if reused is None else reused,
     )
 
 

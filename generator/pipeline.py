@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.tokens import Doc
 from tqdm import tqdm
@@ -26,6 +27,7 @@ from .ingest import read_articles
 from .model import Article, Briefing, Problem
 from .render import chronology_layout, make_environment, render, site_summary, write_briefing_json
 from .resolve import resolve_actors
+from .reuse import ReuseRecord, find_reuse_after
 
 
 class PageStore(Mapping[str, str]):
@@ -193,12 +195,14 @@ def _build(
     setup: str = "",
 ) -> Build:
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
+    reused, reuse_record = find_reuse_after(articles, _take(cache_dir, REUSE_CACHE, setup, ReuseRecord))
+    _save(cache_dir, REUSE_CACHE, setup, reuse_record)
     with gc_paused():
-        briefing = assemble(articles, analyses, resolve_actors(articles, analyses))  # consumes the analyses
+        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused)  # consumes the analyses
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
     pages = PageStore(folder)
-    tracker = Tracker(_take_record(cache_dir, setup), keep=pages.keep)
+    tracker = Tracker(_take(cache_dir, RENDER_CACHE, setup, RenderRecord), keep=pages.keep)
     with gc_frozen():
         render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add, tracker=tracker)
     pages.prune()
@@ -221,6 +225,8 @@ def _build(
 RENDER_CACHE = "render.pickle"
 """What the last render read for each page (`incremental.RenderRecord`): the next render with the same set-up
 renders only the pages whose inputs changed; the others stay as they are under PAGES."""
+REUSE_CACHE = "reuse.pickle"
+"""What re-use detection read and found, article by article (`reuse.ReuseRecord`)."""
 BUILD_CACHE = "build.pickle"
 """The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
 PAGES = "pages"
@@ -265,19 +271,22 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
     return build if isinstance(build, Build) and build.intact() else None
 
 
-def _take_record(cache_dir: Path | None, setup: str) -> RenderRecord | None:
-    """The last render's record when it was made with this set-up, removed from the cache: the pages are about
-    to change, and a build stopped half-way must not leave a record that no longer matches them."""
+R = TypeVar("R")
+
+
+def _take(cache_dir: Path | None, name: str, setup: str, kind: type[R]) -> R | None:
+    """The record `name` of the last build when it was made with this set-up, removed from the cache: what it
+    describes is about to change, and a build stopped half-way must not leave a record that no longer matches."""
     if cache_dir is None:
         return None
-    path = cache_dir / RENDER_CACHE
+    path = cache_dir / name
     try:
         with open(path, "rb") as handle:
             record = pickle.load(handle) if pickle.load(handle) == setup else None
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         record = None
     path.unlink(missing_ok=True)
-    return record if isinstance(record, RenderRecord) else None
+    return record if isinstance(record, kind) else None
 
 
 def _save_build(cache_dir: Path | None, key: str, summary: Build) -> None:

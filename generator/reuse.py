@@ -7,10 +7,14 @@ compared word by word (longest common subsequence, rapidfuzz), so the work grows
 from __future__ import annotations
 
 import difflib
+import hashlib
 import math
+import pickle
 import re
 import zlib
+from array import array
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import chain
 
 from rapidfuzz.distance import LCSseq
@@ -35,8 +39,28 @@ REUSED_SHARE = 0.6
 WORD = re.compile(r"\S+")
 
 
+@dataclass(frozen=True)
+class ReuseRecord:
+    """What `find_reuse` read and found, article by article in date order: a later build whose articles begin
+    with the same ones (a developing story gains newer articles) takes their findings as they are, since what
+    is found in an article depends only on the articles before it."""
+
+    articles: list[tuple[str, bytes]]
+    """(id, digest of the paragraphs) of each article."""
+    keys: list[bytes]
+    """Each article's compared paragraphs: (number, word count, key count, keys…) as an array('I')'s bytes."""
+    found: list[tuple[Reuse, ...]]
+    """What each article re-uses."""
+
+
 def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
     """For every text paragraph that appeared earlier (articles in date order), where it first appeared."""
+    return find_reuse_after(articles, None)[0]
+
+
+def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> tuple[dict[Source, Reuse], ReuseRecord]:
+    """`find_reuse`, taking from `previous` (a record of an earlier call) the findings of the articles that
+    begin both lists; and the record of this call."""
     index: dict[int, list[int]] = defaultdict(list)
     """Shingle hash → positions in `seen` of the paragraphs keyed by it."""
     seen: list[tuple[Source, str, int]] = []
@@ -44,25 +68,66 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
     would hold hundreds of megabytes in a large corpus: split again when compared)."""
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
-    for article in articles:
+    record = ReuseRecord([(a.id, _digest(a)) for a in articles], [], [])
+    same = 0
+    if previous is not None:
+        while same < min(len(previous.articles), len(record.articles)) and previous.articles[same] == record.articles[same]:
+            same += 1
+    for i, article in enumerate(articles):
         own: list[tuple[int, int]] = []
-        for paragraph in article.paragraphs:
-            words = WORD.findall(paragraph.text.casefold())
-            if paragraph.kind != "text" or len(words) < MIN_WORDS:
-                continue
-            source = Source(article.id, paragraph.n)
-            keys = _keys(words)
-            shared = Counter(chain.from_iterable(index[k] for k in keys if k in index))
-            text_words = paragraph.text.split()
-            earlier = _first(text_words, [seen[c] for c in _likely(shared)], order)
-            if earlier is not None:
-                found[source] = _reuse(source, paragraph.text, *earlier)
+        if i < same:
+            compared = _unpack(previous.keys[i])
+            reused = previous.found[i]
+        else:
+            compared, reused = _compare(article, index, seen, order)
+        for n, count, keys in compared:
             own.extend((k, len(seen)) for k in keys)
-            seen.append((source, paragraph.text, len(text_words)))
+            seen.append((Source(article.id, n), article.paragraphs[n - 1].text, count))
         for key, position in own:
             if len(index[key]) < COMMON_KEY:
                 index[key].append(position)
-    return found
+        found.update((reuse.source, reuse) for reuse in reused)
+        record.keys.append(previous.keys[i] if i < same else _pack(compared))
+        record.found.append(reused)
+    return found, record
+
+
+def _compare(
+    article: Article, index: dict[int, list[int]], seen: list[tuple[Source, str, int]], order: dict[str, int]
+) -> tuple[list[tuple[int, int, list[int]]], tuple[Reuse, ...]]:
+    """The article's paragraphs long enough to compare, with their word counts and keys; and those of them
+    that re-use an earlier paragraph."""
+    compared: list[tuple[int, int, list[int]]] = []
+    reused: list[Reuse] = []
+    for paragraph in article.paragraphs:
+        words = WORD.findall(paragraph.text.casefold())
+        if paragraph.kind != "text" or len(words) < MIN_WORDS:
+            continue
+        keys = _keys(words)
+        shared = Counter(chain.from_iterable(index[k] for k in keys if k in index))
+        text_words = paragraph.text.split()
+        earlier = _first(text_words, [seen[c] for c in _likely(shared)], order)
+        if earlier is not None:
+            reused.append(_reuse(Source(article.id, paragraph.n), paragraph.text, *earlier))
+        compared.append((paragraph.n, len(text_words), keys))
+    return compared, tuple(reused)
+
+
+def _digest(article: Article) -> bytes:
+    return hashlib.blake2b(pickle.dumps((article.id, article.paragraphs), protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
+
+
+def _pack(compared: list[tuple[int, int, list[int]]]) -> bytes:
+    return array("I", [x for n, count, keys in compared for x in (n, count, len(keys), *keys)]).tobytes()
+
+
+def _unpack(packed: bytes) -> list[tuple[int, int, list[int]]]:
+    values, compared, i = array("I", packed), [], 0
+    while i < len(values):
+        n, count, size = values[i : i + 3]
+        compared.append((n, count, list(values[i + 3 : i + 3 + size])))
+        i += 3 + size
+    return compared
 
 
 def _likely(shared: Counter[int]) -> list[int]:

@@ -16,7 +16,7 @@ from generator.extract import extract
 from generator.incremental import Reads, Recorded, Tracker, Volatile
 from generator.ingest import read_articles
 from generator.model import Actor, Briefing, Source
-from generator.pipeline import BUILD_CACHE, RENDER_CACHE, Build, build_briefing
+from generator.pipeline import BUILD_CACHE, RENDER_CACHE, REUSE_CACHE, Build, build_briefing
 from generator import render as render_module
 from generator.render import make_environment, render
 
@@ -41,8 +41,8 @@ def build(folder: Path, cache: Path, nlp) -> Build:
 
 
 def full(folder: Path, cache: Path, nlp) -> Build:
-    """The same build with nothing kept from the last render."""
-    for name in (RENDER_CACHE, BUILD_CACHE):
+    """The same build with nothing kept from the last but the analyses."""
+    for name in (RENDER_CACHE, REUSE_CACHE, BUILD_CACHE):
         (cache / name).unlink(missing_ok=True)
     return build(folder, cache, nlp)
 

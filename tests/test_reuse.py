@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Article, Paragraph, Source
-from generator.reuse import CANDIDATES, MIN_SHARED_KEYS, TIED, _likely, find_reuse, shared_share, word_changes
+from generator.reuse import CANDIDATES, MIN_SHARED_KEYS, TIED, _likely, find_reuse, find_reuse_after, shared_share, word_changes
 
 BASE = ("The harbour authority of Eastport closed two piers on Monday after a storm damaged the cranes, "
         "and officials said repairs would take at least a month.")
@@ -89,3 +89,22 @@ def test_an_added_paragraph_does_not_push_out_one_it_ties_with(shared: dict[int,
         return
     after = _likely(Counter({**shared, added: n}))
     assert set(before) <= set(after)
+
+
+corpora = st.lists(st.lists(words, min_size=1, max_size=3), min_size=1, max_size=6)
+
+
+@settings(max_examples=80, deadline=None)
+@given(corpora, st.integers(0, 6), corpora)
+def test_what_an_earlier_build_found_is_taken_only_for_the_articles_both_begin_with(corpus, kept, other) -> None:
+    """The record of a build whose articles begin as this one's (then differ: added, edited, removed) gives the
+    findings of a build from nothing; the paragraphs are long enough to be compared, and often the same."""
+    def articles(texts: list[list[list[str]]], offset: int) -> list[Article]:
+        return [article(f"a{i + offset}", i + 1, *[" ".join(BASE.split()[:8] + p) for p in paragraphs]) for i, paragraphs in enumerate(texts)]
+
+    now = articles(corpus, 0)
+    before = now[:kept] + articles(other, len(corpus))
+    _, record = find_reuse_after(before, None)
+    assert find_reuse_after(now, record)[0] == find_reuse(now)
+    found, again = find_reuse_after(now, find_reuse_after(now, None)[1])
+    assert found == find_reuse(now) and again == find_reuse_after(now, None)[1]
