@@ -130,6 +130,8 @@ class Tracker:
         self.kept = 0
         self._values: Values | None = None
         self._changed: bytes = b""
+        self._current: list[bytes] = []
+        """The digests of the previous render's keys now (the first keys of this render's table)."""
         self._shared: dict[int, bytes] = {}
         """id → digest of the briefing's objects (SHARED) digested so far; `_alive` holds them, so that no id is
         taken by another object while the render lasts."""
@@ -142,8 +144,8 @@ class Tracker:
         """Read the briefing's current values; which of the previous render's keys changed."""
         self._values = Values(briefing, where)
         if self.previous is not None:
-            current = self._values.digests(self.previous.keys)
-            self._changed = bytes(old != new for old, new in zip(self.previous.values, current))
+            self._current = self._values.digests(self.previous.keys)
+            self._changed = bytes(old != new for old, new in zip(self.previous.values, self._current))
 
     def index(self, key: Key) -> int:
         found = self.indexes.get(key)
@@ -199,7 +201,7 @@ class Tracker:
     def record(self) -> RenderRecord:
         """This render's record, for the next."""
         assert self._values is not None, "start() was not called"
-        return RenderRecord(self.keys, self._values.digests(self.keys), self.pages)
+        return RenderRecord(self.keys, self._current + self._values.digests(self.keys[len(self._current) :]), self.pages)
 
 
 def _packed(indexes: Iterable[int]) -> bytes:
