@@ -488,12 +488,13 @@ def render(
             "quotes": _list_pages(f"actors/{actor.id}", "quotes", quotes_of[actor.id]),
             "articles": _list_pages(f"actors/{actor.id}", "articles", _group_sources(actor.sources)),
         }
-        page(f"actors/{actor.id}.md", "actor.md.j2", actor=actor, lists=lists, partners=briefing.cooccurrence.get(actor.id, ()))
+        # the actor's page shows the latest items and links the list pages: it holds their outlines, not their items
+        shown = {what: dataclasses.replace(pages, parts=[_outline(part) for part in pages.parts]) for what, pages in lists.items()}
+        page(f"actors/{actor.id}.md", "actor.md.j2", actor=actor, lists=shown, partners=briefing.cooccurrence.get(actor.id, ()))
         named = Named(actor.id, actor.name, actor.kind)  # a list page shows no more of the actor: not its mentions
         for what, pages in lists.items():
-            outline = [_outline(part) for part in pages.parts]
             for part in pages.parts:
-                page(part.uri, "actor_list.md.j2", actor=named, what=what, parts=outline, part=part)
+                page(part.uri, "actor_list.md.j2", actor=named, what=what, parts=shown[what].parts, part=part)
     mentioned: dict[str, list[str]] = defaultdict(list)
     for (source, spans) in briefing.mention_spans.items():
         for _, _, actor_id in spans:
