@@ -192,7 +192,7 @@ def _build(
     templates: Path | None,
     n_process: int,
     directory_urls: bool,
-    setup: str = "",
+    setup: str,
 ) -> Build:
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
     reused, reuse_record = find_reuse_after(articles, _take(cache_dir, REUSE_CACHE, setup, ReuseRecord))
