@@ -182,10 +182,11 @@ class Tracker:
             return _ref, (piece[1],)
         return NotImplemented
 
-    def unchanged(self, uri: str, context: bytes) -> bool:
-        """The previous render's page `uri` had this context and nothing it read changed: it is kept."""
+    def unchanged(self, uri: str, context: Callable[[], bytes]) -> bool:
+        """The previous render's page `uri` had this context (the digest `context()`) and nothing it read changed:
+        it is kept. A page rendered every time is not digested."""
         before = self.previous.pages.get(uri) if self.previous else None
-        if before is None or before[0] != context:
+        if before is None or before[0] is None or before[0] != context():
             return False
         if any(map(self._changed.__getitem__, _unpacked(before[1]))):
             return False
@@ -195,8 +196,8 @@ class Tracker:
         self.kept += 1
         return True
 
-    def rendered(self, uri: str, context: bytes, reads: Reads) -> None:
-        self.pages[uri] = (None if reads.volatile else context, _packed(reads.frames[0]))
+    def rendered(self, uri: str, context: Callable[[], bytes], reads: Reads) -> None:
+        self.pages[uri] = (None if reads.volatile else context(), _packed(reads.frames[0]))
 
     def record(self) -> RenderRecord:
         """This render's record, for the next."""

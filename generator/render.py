@@ -450,7 +450,7 @@ def render(
     site = Site(briefing, actors, articles, directory_urls, layout.where, Memo(), tracker)
 
     def page(uri: str, template: str, **context: object) -> None:
-        digest = tracker.context(template, uri, context)
+        digest = functools.cache(lambda: tracker.context(template, uri, context))  # made only when it is needed
         if tracker.unchanged(uri, digest):
             return
         helpers = Pages(uri, site)

@@ -140,25 +140,30 @@ def test_a_page_is_kept_only_while_nothing_it_read_changed() -> None:
     tracker.start(briefing_with(holt), {})
     reads = Reads()
     assert "holt" in Recorded({"holt": holt}, "name", tracker, reads)
-    tracker.rendered("p.md", b"context", reads)
+    tracker.rendered("p.md", lambda: b"context", reads)
     volatile = Reads()
     assert Volatile(briefing_with(holt), volatile).actors == (holt,)
-    tracker.rendered("q.md", b"context", volatile)
+    tracker.rendered("q.md", lambda: b"context", volatile)
     record = tracker.record()
 
     again = Tracker(record)
     again.start(briefing_with(holt), {})
-    assert again.unchanged("p.md", b"context")
-    assert not again.unchanged("p.md", b"another context")
-    assert not again.unchanged("q.md", b"context"), "a page that read the briefing outside the helpers"
-    assert not again.unchanged("r.md", b"context"), "a page the last render did not have"
+    assert again.unchanged("p.md", lambda: b"context")
+    assert not again.unchanged("p.md", lambda: b"another context")
+    assert not again.unchanged("q.md", lambda: b"context"), "a page that read the briefing outside the helpers"
+
+    def never() -> bytes:
+        raise AssertionError("the context of a page rendered every time was digested")
+
+    assert not again.unchanged("q.md", never)
+    assert not again.unchanged("r.md", lambda: b"context"), "a page the last render did not have"
 
     renamed = Tracker(record)
     renamed.start(briefing_with(dataclasses.replace(holt, name="Anna Holt")), {})
-    assert not renamed.unchanged("p.md", b"context")
+    assert not renamed.unchanged("p.md", lambda: b"context")
     gone = Tracker(record, keep=lambda uri: False)
     gone.start(briefing_with(holt), {})
-    assert not gone.unchanged("p.md", b"context"), "a page whose file is gone"
+    assert not gone.unchanged("p.md", lambda: b"context"), "a page whose file is gone"
 
 
 def test_a_context_digest_follows_every_field_of_what_it_holds() -> None:
