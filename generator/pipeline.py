@@ -180,7 +180,7 @@ def build_briefing(
         (cache_dir / BUILD_CACHE).unlink(missing_ok=True)  # its pages are about to be replaced
     build = _build(articles, problems, model, cache_dir, templates, n_process, directory_urls, setup)
     summary = build.summarized()
-    _save_build(cache_dir, key, summary)
+    _save(cache_dir, BUILD_CACHE, key, summary)
     return build if whole_briefing else summary
 
 
@@ -287,10 +287,6 @@ def _take(cache_dir: Path | None, name: str, setup: str, kind: type[R]) -> R | N
         record = None
     path.unlink(missing_ok=True)
     return record if isinstance(record, kind) else None
-
-
-def _save_build(cache_dir: Path | None, key: str, summary: Build) -> None:
-    _save(cache_dir, BUILD_CACHE, key, summary)
 
 
 def _save(cache_dir: Path | None, name: str, key: str, value: object) -> None:

@@ -7,9 +7,7 @@ compared word by word (longest common subsequence, rapidfuzz), so the work grows
 from __future__ import annotations
 
 import difflib
-import hashlib
 import math
-import pickle
 import re
 import zlib
 from array import array
@@ -19,6 +17,7 @@ from itertools import chain
 
 from rapidfuzz.distance import LCSseq
 
+from .ingest import content_hash
 from .model import Article, Reuse, Source
 
 SHINGLE = 4
@@ -45,8 +44,8 @@ class ReuseRecord:
     with the same ones (a developing story gains newer articles) takes their findings as they are, since what
     is found in an article depends only on the articles before it."""
 
-    articles: list[tuple[str, bytes]]
-    """(id, digest of the paragraphs) of each article."""
+    articles: list[tuple[str, str]]
+    """(id, `content_hash`: its paragraphs' kinds and texts) of each article."""
     keys: list[bytes]
     """Each article's compared paragraphs: (number, word count, key count, keys…) as an array('I')'s bytes."""
     found: list[tuple[Reuse, ...]]
@@ -68,7 +67,7 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
     would hold hundreds of megabytes in a large corpus: split again when compared)."""
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
-    record = ReuseRecord([(a.id, _digest(a)) for a in articles], [], [])
+    record = ReuseRecord([(a.id, content_hash(a)) for a in articles], [], [])
     same = 0
     if previous is not None:
         while same < min(len(previous.articles), len(record.articles)) and previous.articles[same] == record.articles[same]:
@@ -111,10 +110,6 @@ def _compare(
             reused.append(_reuse(Source(article.id, paragraph.n), paragraph.text, *earlier))
         compared.append((paragraph.n, len(text_words), keys))
     return compared, tuple(reused)
-
-
-def _digest(article: Article) -> bytes:
-    return hashlib.blake2b(pickle.dumps((article.id, article.paragraphs), protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def _pack(compared: list[tuple[int, int, list[int]]]) -> bytes:
