@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import hashlib
 import heapq
-import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -160,16 +159,22 @@ def _merge_events(events: list[Event]) -> list[Event]:
     Friday" in one article, "last week" in the next). Candidates come from an index by month and by each
     statement's actors and rarest words, not from comparing all pairs: only the few earlier events sharing the
     most keys are compared, and keys too common to tell events apart are passed over."""
-    frequency = Counter(w for e in events for w in set(_words(e.text)))
+    words = [set(_words(e.text)) for e in events]
+    frequency = Counter(chain.from_iterable(words))
     merged: list[Event] = []
     spans: list[tuple[dt.date, dt.date]] = []
     """The time each merged event can be in (`_span`), beside it: compared with every candidate."""
-    index: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for event in events:
+    index: dict[tuple[int, str], list[int]] = {}
+    for event, event_words in zip(events, words):
         first, last = span = _span(event)
-        keys = _index_keys(event, span, frequency)
-        shared = Counter(chain.from_iterable(index[key] for key in keys if key in index and len(index[key]) <= COMMON_KEY))
-        candidates = sorted(i for _, i in heapq.nsmallest(CANDIDATES, zip(map(operator.neg, shared.values()), shared)))
+        keys = _index_keys(event, span, event_words, frequency)
+        pool: list[int] = []
+        for key in keys:
+            postings = index.get(key)
+            if postings is not None and len(postings) <= COMMON_KEY:
+                pool += postings
+        shared = Counter(pool)
+        candidates = _most_shared(shared)
         match = next((i for i in candidates if first <= spans[i][1] and spans[i][0] <= last and _same_event(merged[i], event)), None)
         if match is None:
             match = len(merged)
@@ -179,7 +184,7 @@ def _merge_events(events: list[Event]) -> list[Event]:
             merged[match] = _combine(merged[match], event)
             spans[match] = _span(merged[match])
         for key in keys:
-            postings = index[key]
+            postings = index.setdefault(key, [])
             if len(postings) <= COMMON_KEY and match not in postings:
                 postings.append(match)  # each event once per key: a count of shared keys, not of mentions
     merged.sort(key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
@@ -190,13 +195,31 @@ def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]{5,}", text.casefold())]
 
 
-def _index_keys(event: Event, span: tuple[dt.date, dt.date], frequency: Counter[str]) -> list[tuple[str, str]]:
-    """(month, actor or rare word) for every month the event's date can fall in (its `_span`)."""
-    months = {f"{d:%Y-%m}" for d in (span[0], event.when.start, span[1])}
+def _index_keys(event: Event, span: tuple[dt.date, dt.date], words: set[str], frequency: Counter[str]) -> list[tuple[int, str]]:
+    """(month, actor or rare word) for every month the event's date can fall in (its `_span`); a month is
+    counted from year 0 (`_month`). `words`: the event's `_words`."""
     if event.when.precision == "year":
-        months = {f"{event.when.start.year}-{m:02d}" for m in range(1, 13)}
-    rare = sorted(set(_words(event.text)), key=lambda w: (frequency[w], w))[:RARE_WORDS]
-    return [(month, key) for month in sorted(months) for key in (*event.actors, *rare)]
+        first = event.when.start.year * 12
+        months = list(range(first, first + 12))
+    else:
+        months = sorted({_month(span[0]), _month(event.when.start), _month(span[1])})
+    rare = sorted(words, key=lambda w: (frequency[w], w))[:RARE_WORDS]
+    return [(month, key) for month in months for key in (*event.actors, *rare)]
+
+
+def _month(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _most_shared(shared: Counter[int]) -> list[int]:
+    """The CANDIDATES events (indexes) of `shared` with the highest counts, the earliest first among equal
+    counts, in index order; without sorting every item (there are hundreds, mostly counted once)."""
+    if len(shared) <= CANDIDATES:
+        return sorted(shared)
+    least = sorted(shared.values(), reverse=True)[CANDIDATES - 1]
+    above = [i for i, count in shared.items() if count > least]
+    tied = [i for i, count in shared.items() if count == least]
+    return sorted(above + heapq.nsmallest(CANDIDATES - len(above), tied))
 
 
 def _same_event(a: Event, b: Event) -> bool:
