@@ -7,13 +7,13 @@ compared word by word (longest common subsequence, rapidfuzz), so the work grows
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import chain
 
 from rapidfuzz.distance import LCSseq
 
@@ -103,7 +103,10 @@ def _compare(
         if paragraph.kind != "text" or len(words) < MIN_WORDS:
             continue
         keys = _keys(words)
-        shared = Counter(chain.from_iterable(index[k] for k in keys if k in index))
+        pool: list[int] = []
+        for key in keys:
+            pool += index.get(key, ())
+        shared = Counter(pool)
         text_words = paragraph.text.split()
         earlier = _first(text_words, [seen[c] for c in _likely(shared)], order)
         if earlier is not None:
@@ -129,7 +132,7 @@ def _likely(shared: Counter[int]) -> list[int]:
     """Positions of the earlier paragraphs to compare word by word: the CANDIDATES sharing the most keys (the
     earliest first among equals), then those sharing as many as the last of them, up to TIED more; so an added
     article does not push a paragraph's source out of a tie it stood in."""
-    ranked = sorted((-n, position) for position, n in shared.items() if n >= MIN_SHARED_KEYS)
+    ranked = sorted([(-n, position) for position, n in shared.items() if n >= MIN_SHARED_KEYS])
     head, rest = ranked[:CANDIDATES], ranked[CANDIDATES : CANDIDATES + TIED]
     tied = [item for item in rest if head and item[0] == head[-1][0]]
     return [position for _, position in head + tied]
@@ -146,7 +149,7 @@ def _first(words: list[str], candidates: list[tuple[Source, str, int]], order: d
     candidate too short to hold enough of its words is not compared)."""
     needed = math.floor(REUSED_SHARE * len(words))  # at most the words in common that make a re-use
     scored = [
-        (100 * _share(other.split(), words, needed), source, other)
+        (100 * _share(_split(other), words, needed), source, other)
         for source, other, other_count in candidates
         if other_count >= needed
     ]
@@ -155,6 +158,11 @@ def _first(words: list[str], candidates: list[tuple[Source, str, int]], order: d
         return None
     score, source, other = min(good, key=lambda item: (order[item[1].article], -item[0], item[1].paragraph))
     return source, other, score
+
+
+_split = functools.lru_cache(maxsize=1 << 14)(str.split)
+"""The words of an earlier paragraph: the same paragraphs are candidates again and again (those re-used most),
+and a paragraph's text is one string object, whose hash Python keeps."""
 
 
 def _reuse(source: Source, text: str, earlier: Source, earlier_text: str, score: float) -> Reuse:
