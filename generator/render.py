@@ -96,10 +96,10 @@ MEMO_BYTES = 160_000_000
 class Memo:
     """Pieces rendered for one page that later pages take as they are, within MEMO_BYTES: when full, no more.
     Blocks (an event's item: on the chronology and on each of its actors' pages, far apart in a large briefing)
-    are compressed once a quarter of the budget is used, so that more of them fit: re-rendering the ones let go
-    was a quarter of the render of 10,000 articles (and compressing costs a tenth of it: not done when small).
-    An item is about 300 bytes, 200 compressed, beside ~120 of key and slot; at 20,000 articles (580,000
-    events) the budget holds about half of them."""
+    are compressed once half the budget is used, so that more of them fit: re-rendering the ones let go was a
+    quarter of the render of 10,000 articles (and compressing and taking them back costs a tenth of it: not done
+    when all fit, as at 5,000 articles). An item is about 300 bytes, 200 compressed, beside ~120 of key and slot;
+    at 20,000 articles (580,000 events) not all of them fit."""
 
     ENTRY = 120
     """Bytes an entry costs besides its text: its key, the dict slot, the object."""
@@ -121,7 +121,7 @@ class Memo:
         reads.push()
         made = make()
         read = reads.pop()
-        kept: Markup | bytes = zlib.compress(made.encode(), 1) if packed and self.size > self.budget // 4 else made
+        kept: Markup | bytes = zlib.compress(made.encode(), 1) if packed and self.size > self.budget // 2 else made
         size = len(kept) + self.ENTRY + 8 * len(read)
         if self.size + size <= self.budget:  # when full, what is kept stays: emptying it for pieces that come
             self.entries[key] = (kept, read)  # round again in the same order would keep none of them in time
@@ -159,6 +159,16 @@ def _rooted(text: str, depth: int) -> str:
     """`text` of a page `depth` folders deep, with the way up to the site's root written out."""
     up = "../" * depth
     return text.replace(ROOT + SITE_ROOT, up or "./").replace(ROOT, up)
+
+
+@functools.lru_cache(maxsize=1 << 17, typed=True)  # typed: Markup text is not escaped again, str text is
+def _link(text: object, target: str, data_actor: str | None, directory_urls: bool) -> Markup:
+    """`Pages.link`, the same on every page (the way up to the root is `ROOT`): the same names link to the same
+    pages on page after page."""
+    path, _, anchor = target.partition("#")
+    href = (_html_url(path, directory_urls) if path else "") + (f"#{anchor}" if anchor else "")
+    extra = f' data-actor="{html.escape(data_actor)}"' if data_actor else ""
+    return Markup(f'<a href="{html.escape(href)}"{extra}>{escape_markdown(text)}</a>')
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -332,8 +342,7 @@ class Pages:
         """A link to the page `target` (a src_uri, optionally with #anchor), written as HTML with the built
         site's URL, so that it can stand in the raw HTML blocks of long lists (and Markdown links cost MkDocs a
         path lookup each, on pages that hold thousands)."""
-        extra = f' data-actor="{html.escape(data_actor)}"' if data_actor else ""
-        return Markup(f'<a href="{html.escape(self._href(target))}"{extra}>{escape_markdown(text)}</a>')
+        return _link(text, target, data_actor, self.directory_urls)
 
     def external(self, text: object, url: str | None) -> Markup:
         """A link to a web address given in front matter; only plain http(s) addresses become links."""
