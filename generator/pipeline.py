@@ -39,14 +39,19 @@ class PageStore(Mapping[str, str]):
         self.folder = folder
         self._uris: dict[str, None] = {}
         self._texts: dict[str, str] = {}
+        self._folders: set[Path] = set()
+        """The folders made (or found) so far: thousands of pages share a few."""
 
     def add(self, uri: str, text: str) -> None:
         if self.folder is None:
             self._texts[uri] = text
         else:
             path = self.path(uri)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if path.parent not in self._folders:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(path.parent)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(text)
         self._uris[uri] = None
 
     def keep(self, uri: str) -> bool:
@@ -60,9 +65,11 @@ class PageStore(Mapping[str, str]):
         """Remove the files of pages the last build had and this one has not."""
         if self.folder is None:
             return
-        for path in [p for p in self.folder.rglob("*") if p.is_file()]:
-            if path.relative_to(self.folder).as_posix() not in self._uris:
-                path.unlink()
+        for root, _, names in os.walk(self.folder):
+            folder = Path(root).relative_to(self.folder).as_posix()
+            for name in names:
+                if (name if folder == "." else f"{folder}/{name}") not in self._uris:
+                    os.unlink(os.path.join(root, name))
 
     def path(self, uri: str) -> Path:
         """The file holding page `uri` (the generator's own src_uri: no `..`, checked)."""
