@@ -13,6 +13,7 @@ import re
 import zlib
 from array import array
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import LCSseq
@@ -36,6 +37,8 @@ MIN_WORDS = 8
 REUSED_SHARE = 0.6
 """Share of a paragraph's words found, in order, in an earlier paragraph, from which it counts as re-used."""
 WORD = re.compile(r"\S+")
+SPLIT_CACHE = 4096
+"""Earlier paragraphs whose words are kept while re-use is looked for (a few megabytes)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
     record = ReuseRecord([(a.id, content_hash(a)) for a in articles], [], [])
+    split = functools.lru_cache(maxsize=SPLIT_CACHE)(str.split)
+    """The words of an earlier paragraph: the same paragraphs are candidates again and again (those re-used
+    most); a paragraph's text is one string object, whose hash Python keeps. Let go with this call."""
     same = 0
     if previous is not None:
         while same < min(len(previous.articles), len(record.articles)) and previous.articles[same] == record.articles[same]:
@@ -78,7 +84,7 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
             compared = _unpack(previous.keys[i])
             reused = previous.found[i]
         else:
-            compared, reused = _compare(article, index, seen, order)
+            compared, reused = _compare(article, index, seen, order, split)
         for n, count, keys in compared:
             own.extend((k, len(seen)) for k in keys)
             seen.append((Source(article.id, n), article.paragraphs[n - 1].text, count))
@@ -92,7 +98,11 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
 
 
 def _compare(
-    article: Article, index: dict[int, list[int]], seen: list[tuple[Source, str, int]], order: dict[str, int]
+    article: Article,
+    index: dict[int, list[int]],
+    seen: list[tuple[Source, str, int]],
+    order: dict[str, int],
+    split: Callable[[str], list[str]] = str.split,
 ) -> tuple[list[tuple[int, int, list[int]]], tuple[Reuse, ...]]:
     """The article's paragraphs long enough to compare, with their word counts and keys; and those of them
     that re-use an earlier paragraph."""
@@ -108,7 +118,7 @@ def _compare(
             pool += index.get(key, ())
         shared = Counter(pool)
         text_words = paragraph.text.split()
-        earlier = _first(text_words, [seen[c] for c in _likely(shared)], order)
+        earlier = _first(text_words, [seen[c] for c in _likely(shared)], order, split)
         if earlier is not None:
             reused.append(_reuse(Source(article.id, paragraph.n), paragraph.text, *earlier))
         compared.append((paragraph.n, len(text_words), keys))
@@ -144,12 +154,14 @@ def _keys(words: list[str]) -> list[int]:
     return hashes[:KEYS]
 
 
-def _first(words: list[str], candidates: list[tuple[Source, str, int]], order: dict[str, int]) -> tuple[Source, str, float] | None:
+def _first(
+    words: list[str], candidates: list[tuple[Source, str, int]], order: dict[str, int], split: Callable[[str], list[str]] = str.split
+) -> tuple[Source, str, float] | None:
     """The earliest publication among the candidates that the paragraph of `words` re-uses (`shared_share`; a
     candidate too short to hold enough of its words is not compared)."""
     needed = math.floor(REUSED_SHARE * len(words))  # at most the words in common that make a re-use
     scored = [
-        (100 * _share(_split(other), words, needed), source, other)
+        (100 * _share(split(other), words, needed), source, other)
         for source, other, other_count in candidates
         if other_count >= needed
     ]
@@ -158,11 +170,6 @@ def _first(words: list[str], candidates: list[tuple[Source, str, int]], order: d
         return None
     score, source, other = min(good, key=lambda item: (order[item[1].article], -item[0], item[1].paragraph))
     return source, other, score
-
-
-_split = functools.lru_cache(maxsize=1 << 14)(str.split)
-"""The words of an earlier paragraph: the same paragraphs are candidates again and again (those re-used most),
-and a paragraph's text is one string object, whose hash Python keeps."""
 
 
 def _reuse(source: Source, text: str, earlier: Source, earlier_text: str, score: float) -> Reuse:
