@@ -161,7 +161,7 @@ def _rooted(text: str, depth: int) -> str:
     return text.replace(ROOT + SITE_ROOT, up or "./").replace(ROOT, up)
 
 
-@functools.lru_cache(maxsize=1 << 17, typed=True)  # typed: Markup text is not escaped again, str text is
+@functools.lru_cache(maxsize=1 << 15, typed=True)  # typed: Markup text is not escaped again, str text is
 def _link(text: object, target: str, data_actor: str | None, directory_urls: bool) -> Markup:
     """`Pages.link`, the same on every page (the way up to the root is `ROOT`): the same names link to the same
     pages on page after page."""
@@ -511,6 +511,7 @@ def render(
                 mentioned[source.article].append(actor_id)
     for article in briefing.articles:
         page(f"articles/{article.id}.md", "article.md.j2", article=article, actor_ids=mentioned[article.id])
+    _link.cache_clear()  # MkDocs's build comes next: its memory
     return rendered
 
 
