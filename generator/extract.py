@@ -20,7 +20,6 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-import dataclasses
 from pathlib import Path
 
 from spacy.language import Language

@@ -165,10 +165,15 @@ def _rooted(text: str, depth: int) -> str:
 def _link(text: object, target: str, data_actor: str | None, directory_urls: bool) -> Markup:
     """`Pages.link`, the same on every page (the way up to the root is `ROOT`): the same names link to the same
     pages on page after page."""
-    path, _, anchor = target.partition("#")
-    href = (_html_url(path, directory_urls) if path else "") + (f"#{anchor}" if anchor else "")
     extra = f' data-actor="{html.escape(data_actor)}"' if data_actor else ""
-    return Markup(f'<a href="{html.escape(href)}"{extra}>{escape_markdown(text)}</a>')
+    return Markup(f'<a href="{html.escape(_site_href(target, directory_urls))}"{extra}>{escape_markdown(text)}</a>')
+
+
+def _site_href(target: str, directory_urls: bool) -> str:
+    """The URL of page `target` (a src_uri, optionally with #anchor) from any page, the way up to the site's
+    root left as `ROOT`."""
+    path, _, anchor = target.partition("#")
+    return (_html_url(path, directory_urls) if path else "") + (f"#{anchor}" if anchor else "")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -299,9 +304,7 @@ class Pages:
 
     def _href(self, target: str) -> str:
         """`html_url` from any page: the way up to the site's root left as `ROOT`, for pieces every page shares."""
-        path, _, anchor = target.partition("#")
-        url = _html_url(path, self.directory_urls) if path else ""
-        return url + (f"#{anchor}" if anchor else "")
+        return _site_href(target, self.directory_urls)
 
     def neighbours(self, actor: Actor) -> Markup:
         """A small SVG of the actor and the actors it appears with most, linked to their pages."""
