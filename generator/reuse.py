@@ -102,7 +102,7 @@ def _compare(
     index: dict[int, list[int]],
     seen: list[tuple[Source, str, int]],
     order: dict[str, int],
-    split: Callable[[str], list[str]] = str.split,
+    split: Callable[[str], list[str]],
 ) -> tuple[list[tuple[int, int, list[int]]], tuple[Reuse, ...]]:
     """The article's paragraphs long enough to compare, with their word counts and keys; and those of them
     that re-use an earlier paragraph."""
@@ -155,7 +155,7 @@ def _keys(words: list[str]) -> list[int]:
 
 
 def _first(
-    words: list[str], candidates: list[tuple[Source, str, int]], order: dict[str, int], split: Callable[[str], list[str]] = str.split
+    words: list[str], candidates: list[tuple[Source, str, int]], order: dict[str, int], split: Callable[[str], list[str]]
 ) -> tuple[Source, str, float] | None:
     """The earliest publication among the candidates that the paragraph of `words` re-uses (`shared_share`; a
     candidate too short to hold enough of its words is not compared)."""
