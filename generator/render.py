@@ -300,11 +300,7 @@ class Pages:
     def html_url(self, target: str) -> str:
         """The URL of page `target` (a src_uri, optionally with #anchor) from this page, as the built site spells
         it, for raw HTML."""
-        return _rooted(self._href(target), self.depth)
-
-    def _href(self, target: str) -> str:
-        """`html_url` from any page: the way up to the site's root left as `ROOT`, for pieces every page shares."""
-        return _site_href(target, self.directory_urls)
+        return _rooted(_site_href(target, self.directory_urls), self.depth)
 
     def neighbours(self, actor: Actor) -> Markup:
         """A small SVG of the actor and the actors it appears with most, linked to their pages."""
