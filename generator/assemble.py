@@ -15,6 +15,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from itertools import chain
+from typing import Protocol
 
 from rapidfuzz import fuzz
 
@@ -38,11 +39,15 @@ SAME_QUOTE = 90
 QUOTE_MARKS = re.compile(r"[\"“”]")
 
 
-def assemble(
-    articles: list[Article], analyses: dict[str, ArticleAnalysis], index: ActorIndex, reused: dict[Source, Reuse] | None = None
-) -> Briefing:
-    """The briefing of the corpus. Consumes `analyses`: each article's analysis is let go once read, so the
-    events and quotes built from them do not stand in memory beside all of them (the peak of a large build).
+class Analyses(Protocol):
+    """The articles' analyses, each taken once (`extract.Analyses`, or a dict)."""
+
+    def pop(self, id: str, /) -> ArticleAnalysis: ...
+
+
+def assemble(articles: list[Article], analyses: Analyses, index: ActorIndex, reused: dict[Source, Reuse] | None = None) -> Briefing:
+    """The briefing of the corpus. Takes each article's analysis once (`pop`): held ones are let go once read,
+    so the events and quotes built from them do not stand in memory beside all of them.
     `reused`: the articles' re-used paragraphs when already found (`find_reuse`)."""
     by_id = {a.id: a for a in articles}
     text_paragraphs = {(a.id, p.n) for a in articles for p in a.paragraphs if p.kind == "text"}

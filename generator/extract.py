@@ -12,14 +12,14 @@ import dataclasses
 import gc
 import hashlib
 import itertools
-import json
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from spacy.language import Language
@@ -29,7 +29,7 @@ from .ingest import content_hash
 from .knowledge import Knowledge, knowledge
 from .model import Article, ArticleAnalysis, Mention, Quotation, Sentence
 
-EXTRACT_VERSION = "7"
+EXTRACT_VERSION = "8"
 """Bump when what `analyse` produces changes, so cached results are recomputed."""
 
 PIECE_CHARS = 20_000
@@ -93,6 +93,45 @@ def model_id(name: str) -> str:
     return f"{name}-{get_package_version(name) or 'local'}-spacy{spacy.__version__}"
 
 
+class Analyses(Mapping[str, ArticleAnalysis]):
+    """The articles' analyses by article id, in the articles' order. Those in the cache are read from it each
+    time one is asked for, never all held: a large corpus's analyses held beside the briefing made from them
+    were most of a build's peak memory, and once let go most of it stayed with the process (an arena of
+    Python's allocator is given back only when nothing in it lives; 5,000 articles: 544 MB after assembling,
+    154 MB of it free in arenas). Without a cache, or where it cannot be written, they are held."""
+
+    def __init__(
+        self,
+        order: list[str],
+        files: dict[str, Path],
+        held: dict[str, ArticleAnalysis],
+        again: Callable[[str], ArticleAnalysis],
+    ) -> None:
+        self._order = order
+        self._files = files
+        self._held = held
+        self._again = again
+        """Analyses article `id` again (its cache entry became unreadable after it was found)."""
+
+    def __getitem__(self, id: str) -> ArticleAnalysis:
+        found = self._held.get(id)
+        if found is not None:
+            return found
+        path = self._files[id]
+        return _read_cache(path, id) or self._again(id)
+
+    def pop(self, id: str) -> ArticleAnalysis:
+        """The analysis of article `id`, let go when held (its cache entry stays)."""
+        found = self._held.pop(id, None)
+        return self[id] if found is None else found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
 def extract(
     articles: list[Article],
     get_nlp: Callable[[], Language],
@@ -100,27 +139,43 @@ def extract(
     model_name: str,
     n_process: int = 1,
     progress: Callable[[Iterable[Doc], int], Iterable[Doc]] | None = None,
-) -> dict[str, ArticleAnalysis]:
+) -> Analyses:
     """Analyses of `articles` by id; only articles missing from the cache are parsed."""
-    results: dict[str, ArticleAnalysis] = {}
+    files: dict[str, Path] = {}
+    held: dict[str, ArticleAnalysis] = {}
     todo: list[Article] = []
-    with gc_paused():
-        for article in articles:
-            cached = _read_cache(cache_dir, _cache_key(article, model_name)) if cache_dir else None
-            if cached is None:
-                todo.append(article)
-            else:
-                results[article.id] = ArticleAnalysis(article.id, cached.sentences)
+    by_id = {a.id: a for a in articles}
+    for article in articles:
+        path = _cache_path(cache_dir, _cache_key(article, model_name)) if cache_dir else None
+        if path is not None and path.is_file():
+            files[article.id] = path
+        else:
+            todo.append(article)
+    nlp: list[Language] = []
+
+    def model() -> Language:
+        if not nlp:
+            nlp.append(get_nlp())
+        return nlp[0]
+
+    def keep(analysis: ArticleAnalysis) -> ArticleAnalysis:
+        path = _cache_path(cache_dir, _cache_key(by_id[analysis.article], model_name)) if cache_dir else None
+        if path is not None and _write_cache(path, analysis):
+            files[analysis.article] = path
+        else:
+            held[analysis.article] = analysis
+        return analysis
+
+    def again(id: str) -> ArticleAnalysis:
+        held.pop(id, None)
+        return keep(next(analyse([by_id[id]], model())))
+
     if todo:
-        nlp = get_nlp()
-        by_id = {a.id: a for a in todo}
         processes = n_process if n_process > 0 else _processes_for(todo)
         parse = analyse if processes == 1 else analyse_in_processes
-        for analysis in parse(todo, nlp, processes, progress):
-            results[analysis.article] = analysis
-            if cache_dir:
-                _write_cache(cache_dir, _cache_key(by_id[analysis.article], model_name), analysis)
-    return results
+        for analysis in parse(todo, model(), processes, progress):
+            keep(analysis)
+    return Analyses([a.id for a in articles], files, held, again)
 
 
 PARALLEL_FROM_WORDS = 60_000
@@ -498,79 +553,39 @@ def _cache_key(article: Article, model_name: str) -> str:
 
 
 def _cache_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / key[:2] / f"{key}.json"
+    return cache_dir / key[:2] / f"{key}.pickle"
 
 
-def _read_cache(cache_dir: Path, key: str) -> ArticleAnalysis | None:
-    path = _cache_path(cache_dir, key)
-    if not path.exists():
-        return None
+def _read_cache(path: Path, article: str) -> ArticleAnalysis | None:
+    """The analysis cached in `path` (the build's own file, as its other caches) as article `article`'s (the
+    entry is keyed by content: another file of the same text wrote it), or None when the entry is damaged or
+    of another version (logged: it is analysed again)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != EXTRACT_VERSION:
-            raise ValueError(f"it was written by extractor version {data.get('version')!r}")
-        return _analysis_from_dict(data["analysis"])
-    except (ValueError, KeyError, TypeError, AttributeError, OSError) as error:
+        with open(path, "rb") as handle:
+            version, analysis = pickle.load(handle)
+        if version != EXTRACT_VERSION:
+            raise ValueError(f"it was written by extractor version {version!r}")
+        if not isinstance(analysis, ArticleAnalysis):
+            raise ValueError("it holds something else")
+        return analysis if analysis.article == article else ArticleAnalysis(article, analysis.sentences)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as error:
         log.info("briefing: cache entry %s is unreadable (%s); recomputing it", path, error)
         return None
 
 
-def _write_cache(cache_dir: Path, key: str, analysis: ArticleAnalysis) -> None:
-    path = _cache_path(cache_dir, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+def _write_cache(path: Path, analysis: ArticleAnalysis) -> bool:
+    """`analysis` cached in `path`, written whole or not at all; False when it could not be written."""
+    tmp = None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": EXTRACT_VERSION, "analysis": _plain(analysis)}, f, ensure_ascii=False)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump((EXTRACT_VERSION, analysis), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return True
+    except OSError as error:
+        log.info("briefing: cannot write the cache entry %s (%s); keeping the analysis in memory", path, error)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        return False
 
-
-_LEAVES = (str, int, bool, float, type(None))
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _plain(value: object) -> object:
-    """`dataclasses.asdict` of an analysis (tuples as lists: the same JSON) without its deep copy of every leaf,
-    which cost the parent process two seconds of a core per thousand articles while the workers read."""
-    kind = type(value)
-    if kind in _LEAVES:
-        return value
-    if kind is tuple or kind is list:
-        return [_plain(item) for item in value]
-    names = _FIELDS.get(kind)
-    if names is None:
-        if not dataclasses.is_dataclass(value):
-            raise TypeError(f"{kind.__name__} is not part of an analysis")
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
-    return {name: _plain(getattr(value, name)) for name in names}
-
-
-def _analysis_from_dict(data: dict) -> ArticleAnalysis:
-    sentences = tuple(
-        Sentence(
-            paragraph=s["paragraph"],
-            start=s["start"],
-            end=s["end"],
-            text=s["text"],
-            mentions=tuple(_mention(m) for m in s["mentions"]),
-            has_verb=s["has_verb"],
-            reporting=s["reporting"],
-            subject=s["subject"],
-            pronoun_subject=s["pronoun_subject"],
-            quotations=tuple(Quotation(**q) for q in s["quotations"]),
-        )
-        for s in data["sentences"]
-    )
-    return ArticleAnalysis(data["article"], sentences)
-
-
-def _mention(data: dict) -> Mention:
-    """A mention read back, its names interned: the same name recurs in thousands of articles, and one string
-    for all of them is most of the memory a large corpus's analyses take."""
-    for field in ("text", "label", "title", "title_of", "acronym"):
-        if data.get(field) is not None:
-            data[field] = sys.intern(data[field])
-    return Mention(**data)

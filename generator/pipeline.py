@@ -205,7 +205,7 @@ def _build(
     reused, reuse_record = find_reuse_after(articles, _take(cache_dir, REUSE_CACHE, setup, ReuseRecord))
     _save(cache_dir, REUSE_CACHE, setup, reuse_record)
     with gc_paused():
-        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused)  # consumes the analyses
+        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused)
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
     pages = PageStore(folder)

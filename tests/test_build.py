@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import re
 import socket
 import subprocess
@@ -111,27 +112,44 @@ def test_unchanged_articles_are_not_parsed_again(tmp_path: Path, nlp) -> None:
     edited = dataclasses.replace(articles[0], paragraphs=articles[0].paragraphs[:2])
     second = extract([edited, *articles[1:]], lambda: nlp, tmp_path, MODEL)
     assert second[articles[1].id] == first[articles[1].id] and second[edited.id] != first[edited.id]
-    assert len(list(tmp_path.rglob("*.json"))) == len(articles) + 1
+    assert len(list(tmp_path.rglob("*.pickle"))) == len(articles) + 1
+
+
+def _versioned(data: bytes) -> bytes:
+    version, analysis = pickle.loads(data)
+    return pickle.dumps(("0", analysis))
 
 
 @pytest.mark.parametrize(
     "damage, reason",
     [
-        (lambda text: text[:100], "Unterminated string"),
-        (lambda text: text.replace(f'"version": "{EXTRACT_VERSION}"', '"version": "0"'), "written by extractor version '0'"),
-        (lambda text: "[]", "'list' object has no attribute 'get'"),
+        (lambda data: data[:100], "truncated"),
+        (_versioned, "written by extractor version '0'"),
+        (lambda data: pickle.dumps([]), "not enough values to unpack"),
+        (lambda data: pickle.dumps((EXTRACT_VERSION, "text")), "it holds something else"),
     ],
 )
 def test_a_damaged_cache_entry_is_reported_and_recomputed(tmp_path: Path, nlp, caplog, damage, reason: str) -> None:
+    """Damaged before the build or while it runs (between finding the entry and reading it), an entry is
+    logged and the article analysed again; the entry is written again."""
     articles, _ = read_articles(SEEDS)
     first = extract(articles, lambda: nlp, tmp_path, MODEL)
-    victim = sorted(tmp_path.rglob("*.json"))[0]
-    victim.write_text(damage(victim.read_text(encoding="utf-8")), encoding="utf-8")
-    with caplog.at_level("INFO", logger="mkdocs.plugins.briefing"):
-        assert extract(articles, lambda: nlp, tmp_path, MODEL) == first
-    (record,) = caplog.records
-    assert record.getMessage().startswith(f"briefing: cache entry {victim} is unreadable (") and reason in record.getMessage()
-    assert extract(articles, lambda: nlp, tmp_path, MODEL) == first
+    victim = sorted(tmp_path.rglob("*.pickle"))[0]
+    whole = victim.read_bytes()
+    (id,) = [a.id for a in articles if pickle.loads(whole)[1] == first[a.id]]
+    for when in ("before", "during"):
+        if when == "before":
+            victim.write_bytes(damage(whole))
+        with caplog.at_level("INFO", logger="mkdocs.plugins.briefing"):
+            analyses = extract(articles, lambda: nlp, tmp_path, MODEL)
+            if when == "during":
+                victim.write_bytes(damage(whole))
+            assert analyses == first
+        (record,) = caplog.records
+        assert record.getMessage().startswith(f"briefing: cache entry {victim} is unreadable (") and reason in record.getMessage()
+        caplog.clear()
+        assert pickle.loads(victim.read_bytes())[1] == first[id] and extract(articles, lambda: nlp, tmp_path, MODEL) == first
+        assert not caplog.records
 
 
 @pytest.mark.parametrize(

@@ -39,17 +39,28 @@ def test_worker_processes_give_the_analyses_of_one(nlp, monkeypatch: pytest.Monk
     assert ticks[0] == len(ticks) - 1 > len(articles)  # the bar counts every paragraph, and gets to the end
 
 
-def test_analyses_come_back_from_the_cache_as_they_were_written(nlp, tmp_path: Path) -> None:
-    """The cache file of an analysis is `dataclasses.asdict`'s JSON (the format caches were written in), and
-    reading it back gives the analysis again."""
+def test_cached_analyses_are_read_from_the_cache_each_time_not_held(nlp, tmp_path: Path) -> None:
+    """With a cache, extraction keeps no analysis in memory: each is read back from its file when asked for,
+    equal to the one parsed; an article whose text another file has shares its entry, under its own id."""
     import dataclasses
-    import json
 
     articles = read_articles(CORPORA[1], today=dt.date.today())[0][:3]
-    parsed = extract(articles, lambda: nlp, tmp_path, MODEL, 1)
-    files = sorted(tmp_path.rglob("*.json"))
-    assert len(files) == len(articles)
-    written = {json.loads(f.read_text(encoding="utf-8"))["analysis"]["article"]: json.loads(f.read_text(encoding="utf-8")) for f in files}
-    for analysis in parsed.values():
-        assert written[analysis.article]["analysis"] == json.loads(json.dumps(dataclasses.asdict(analysis)))
-    assert extract(articles, lambda: pytest.fail("the cache was not read"), tmp_path, MODEL, 1) == parsed
+    twin = dataclasses.replace(articles[0], id="twin", file="twin.txt")
+    held = extract(articles, lambda: nlp, None, MODEL, 1)
+    cached = extract([*articles, twin], lambda: nlp, tmp_path, MODEL, 1)
+    assert len(list(tmp_path.rglob("*.pickle"))) == len(articles)
+    assert not cached._held and list(cached) == [*held, "twin"]
+    assert {id: cached[id] for id in held} == dict(held)
+    assert cached["twin"] == dataclasses.replace(held[articles[0].id], article="twin")
+    again = extract(articles, lambda: pytest.fail("the cache was not read"), tmp_path, MODEL, 1)
+    assert again == held and again.pop(articles[1].id) == held[articles[1].id] and again == held  # the entry stays
+
+
+def test_an_analysis_is_held_when_its_cache_entry_cannot_be_written(nlp, tmp_path: Path, caplog) -> None:
+    articles = read_articles(CORPORA[1], today=dt.date.today())[0][:2]
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache folder would be", encoding="utf-8")
+    with caplog.at_level("INFO", logger="mkdocs.plugins.briefing"):
+        analyses = extract(articles, lambda: nlp, cache, MODEL, 1)
+    assert analyses == extract(articles, lambda: nlp, None, MODEL, 1) and set(analyses._held) == {a.id for a in articles}
+    assert all("cannot write the cache entry" in r.getMessage() for r in caplog.records) and len(caplog.records) == 2

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -96,7 +96,7 @@ def name_key(name: str) -> str:
     return re.sub(r"[.\s]+", " ", name.casefold()).strip()
 
 
-def resolve_actors(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> ActorIndex:
+def resolve_actors(articles: list[Article], analyses: Mapping[str, ArticleAnalysis]) -> ActorIndex:
     facts = knowledge()
     occurrences = list(_occurrences(articles, analyses))
     groups = _UnionFind()
@@ -114,7 +114,7 @@ def resolve_actors(articles: list[Article], analyses: dict[str, ArticleAnalysis]
     return _build(occurrences, roots, groups, votes, notes, facts)
 
 
-def _occurrences(articles: list[Article], analyses: dict[str, ArticleAnalysis]) -> Iterable[Occurrence]:
+def _occurrences(articles: list[Article], analyses: Mapping[str, ArticleAnalysis]) -> Iterable[Occurrence]:
     order = 0
     for article in articles:
         for source, sentence in analyses[article.id].sourced():
