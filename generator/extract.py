@@ -151,13 +151,6 @@ def extract(
             files[article.id] = path
         else:
             todo.append(article)
-    nlp: list[Language] = []
-
-    def model() -> Language:
-        if not nlp:
-            nlp.append(get_nlp())
-        return nlp[0]
-
     def keep(analysis: ArticleAnalysis) -> ArticleAnalysis:
         path = _cache_path(cache_dir, _cache_key(by_id[analysis.article], model_name)) if cache_dir else None
         if path is not None and _write_cache(path, analysis):
@@ -166,14 +159,13 @@ def extract(
             held[analysis.article] = analysis
         return analysis
 
-    def again(id: str) -> ArticleAnalysis:
-        held.pop(id, None)
-        return keep(next(analyse([by_id[id]], model())))
+    def again(id: str) -> ArticleAnalysis:  # not holding the model: the build's later stages need its memory
+        return keep(next(analyse([by_id[id]], get_nlp())))
 
     if todo:
         processes = n_process if n_process > 0 else _processes_for(todo)
         parse = analyse if processes == 1 else analyse_in_processes
-        for analysis in parse(todo, model(), processes, progress):
+        for analysis in parse(todo, get_nlp(), processes, progress):
             keep(analysis)
     return Analyses([a.id for a in articles], files, held, again)
 
