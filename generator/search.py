@@ -3,9 +3,10 @@ list of names and titles searched when the site is opened from disk.
 
 Pagefind (the `pagefind-bin` package ships its binary) splits an index into small pieces fetched as a query
 needs them. Actor pages have an index of their own, which the browser searches first: a name is found
-without loading the article index. Article pages are indexed in shards that the browser merges. Only what a
-reader searches for is indexed: an actor's names and roles, an article's title and paragraphs (not the lists
-that repeat what other pages say).
+without loading the article index. Article pages are indexed in shards that the browser merges; it shows the
+first shard's hits while it loads the others, so a word only articles hold costs one shard's pieces before
+the first results. Only what a reader searches for is indexed: an actor's names and roles, an article's title
+and paragraphs (not the lists that repeat what other pages say).
 """
 
 from __future__ import annotations

@@ -254,6 +254,45 @@ def test_search_finds_articles_in_every_shard(browser: Browser, sharded_site: Pa
     context.close()
 
 
+def test_article_hits_come_first_from_one_shard_then_from_all(browser: Browser, sharded_site: Path) -> None:
+    """A word every article has: the first article hits are shown once the first shard has answered, before
+    any other shard's pieces are fetched; then the other shards' hits follow, and "More results" reaches every
+    article once."""
+    data = json.loads((sharded_site / "briefing.json").read_text(encoding="utf-8"))
+    shards = sorted(p.name for p in (sharded_site / "pagefind").glob("articles-*"))
+    first_shard = min(shards, key=lambda name: int(name.rsplit("-", 1)[1]))
+    context = browser.new_context()
+    page = context.new_page()
+    for base in serve(sharded_site):
+        fetched: list[str] = []
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        page.on("request", lambda r: fetched.append(urlparse(r.url).path))
+        page.expose_function("firstArticle", lambda: fetched.append("FIRST ARTICLE"))
+        page.evaluate("""() => {
+            const list = document.querySelector(".md-search-result__list");
+            new MutationObserver((_, observer) => {
+                if (list.querySelector("a[href*='articles/']")) { observer.disconnect(); window.firstArticle(); }
+            }).observe(list, { childList: true });
+        }""")
+        page.keyboard.press("/")
+        page.locator("input.md-search__input").press_sequentially("budget", delay=20)
+        page.locator(".md-search-result__list[aria-busy=false]").wait_for(state="attached", timeout=15000)
+        assert page.locator(".md-search-result__meta").inner_text() == f"{len(data['articles'])} articles"
+        items = page.locator(".md-search-result__item a")
+        while page.locator(".briefing-search__more button").count():
+            shown = items.count()
+            page.locator(".briefing-search__more button").click()
+            page.wait_for_function(f"() => document.querySelectorAll('.md-search-result__item a').length > {shown}", timeout=15000)
+        hrefs = page.locator(".md-search-result__item a[href*='articles/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        assert sorted(h.split("#")[0].rsplit("/", 1)[-1] for h in hrefs) == sorted(f"{a['id']}.html" for a in data["articles"])
+        before = fetched[: fetched.index("FIRST ARTICLE")]
+        assert any(f"/pagefind/{first_shard}/index/" in p for p in before)
+        assert not any(f"/pagefind/{name}/" in p for p in before for name in shards if name != first_shard), before
+        assert any(f"/pagefind/{name}/index/" in p for p in fetched for name in shards if name != first_shard)
+    context.close()
+
+
 def test_search_from_disk_finds_names_and_titles(browser: Browser, seeds_site: Path) -> None:
     """Opened as files, where browsers refuse Pagefind's index, the box searches names and titles instead."""
     person = most_mentioned_person(seeds_site)

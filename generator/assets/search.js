@@ -6,7 +6,7 @@
 (function () {
   "use strict";
   var ACTORS_SHOWN = 3, PAGE = 5, DELAY = 120;
-  var root, input, meta, list, toggle, pagefind = null, actorIndex = null, articleIndex = null, titles = null, timer = null, generation = 0;
+  var root, input, meta, list, toggle, pagefind = null, actorIndex = null, articleIndex = null, firstShard = null, titles = null, timer = null, generation = 0;
 
   function base() {
     var config = document.getElementById("__config");
@@ -58,10 +58,22 @@
     return articleIndex;
   }
 
-  function searchArticles(query, actors) {
+  /* The first shard of the article index alone (merged under the actor index, as above), when there are
+     several: its hits are shown while the others load, so that a word only articles answer costs one shard's
+     pieces before the first results, not every shard's (each has its pages' metadata and an index chunk). */
+  function loadFirstShard() {
+    if (!firstShard) {
+      var names = indexes(), shards = names.filter(function (name) { return name !== "actors"; });
+      firstShard = shards.length > 1 ? instance(names[0] === "actors" ? ["actors", shards[0]] : [shards[0]]) : Promise.resolve(null);
+    }
+    return firstShard;
+  }
+
+  function searchArticles(load, query, actors) {
     var actorIds = actors.map(function (r) { return r.id; });
-    return loadArticles().then(function (pf) { return found(pf, query); }).then(function (results) {
-      return indexes()[0] === "actors" ? results.filter(function (r) { return actorIds.indexOf(r.id) < 0; }) : results;
+    return load().then(function (pf) { return pf ? found(pf, query) : null; }).then(function (results) {
+      if (!results || indexes()[0] !== "actors") return results;
+      return results.filter(function (r) { return actorIds.indexOf(r.id) < 0; });
     });
   }
 
@@ -140,8 +152,9 @@
     return pf ? pf.search(query).then(function (f) { return f.results; }) : Promise.resolve([]);
   }
 
-  /* Actor pages first, shown as soon as the small actor index answers; then article pages, from the article
-     index loaded only then. "More results" goes on with the other actors, then the other articles. */
+  /* Actor pages first, shown as soon as the small actor index answers; then article pages: the first shard's
+     best hits as soon as it answers, then the best of all shards not shown yet. "More results" goes on with the
+     other actors, then the other articles (in the order of all shards' ranking). */
   function searchIndex(query, mine) {
     var queue = [], articlesDone = false, actorCount = 0, articleCount = 0;
 
@@ -185,16 +198,25 @@
       list.replaceChildren();
       counts();
       queue = hits.slice(ACTORS_SHOWN);
+      var shown = [];
       return append(hits.slice(0, ACTORS_SHOWN)).then(function () {
-        return searchArticles(query, actors);
+        return searchArticles(loadFirstShard, query, actors);
+      }).then(function (first) {
+        if (mine !== generation || !first) return;
+        var batch = first.slice(0, PAGE);
+        shown = batch.map(function (r) { return r.id; });
+        return append(batch.map(tag("article")));
+      }).then(function () {
+        return searchArticles(loadArticles, query, actors);
       }).then(function (articles) {
         if (mine !== generation) return;
         articlesDone = true;
-        articleCount = articles.length;
-        var hits = articles.map(tag("article"));
-        queue = queue.concat(hits.slice(PAGE));
+        articleCount = (articles || []).length;
+        var hits = (articles || []).filter(function (r) { return shown.indexOf(r.id) < 0; }).map(tag("article"));
+        var room = Math.max(0, PAGE - shown.length);
+        queue = queue.concat(hits.slice(room));
         counts();
-        return append(hits.slice(0, PAGE));
+        return append(hits.slice(0, room));
       });
     });
   }
@@ -221,14 +243,18 @@
     var mine = ++generation;
     if (!query) {
       list.replaceChildren();
+      list.setAttribute("aria-busy", "false");
       show("Type to start searching");
       return;
     }
     var search = location.protocol === "file:" ? searchTitles : searchIndex;
+    list.setAttribute("aria-busy", "true");  /* until every result of this query is in */
     search(query, mine).catch(function () {
       if (mine !== generation) return;
-      if (search === searchIndex) searchTitles(query, mine).catch(function () { show("Search is not available"); });
-      else show("Search is not available");
+      if (search === searchIndex) return searchTitles(query, mine).catch(function () { show("Search is not available"); });
+      show("Search is not available");
+    }).then(function () {
+      if (mine === generation) list.setAttribute("aria-busy", "false");
     });
   }
 
