@@ -575,9 +575,11 @@ def _write_cache(path: Path, analysis: ArticleAnalysis) -> bool:
             pickle.dump((EXTRACT_VERSION, analysis), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
-    except OSError as error:
-        log.info("briefing: cannot write the cache entry %s (%s); keeping the analysis in memory", path, error)
+    except BaseException as error:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+        if not isinstance(error, OSError):
+            raise
+        log.info("briefing: cannot write the cache entry %s (%s); keeping the analysis in memory", path, error)
         return False
 
