@@ -200,6 +200,19 @@ def test_a_search_hit_in_an_article_opens_its_paragraph(page: Page, served_site:
     assert paragraph.evaluate("e => e.matches(':target')") and word in paragraph.inner_text().casefold()
 
 
+def record_requests(page: Page, fetched: list[str], selector: str, mark: str) -> None:
+    """Append the path of every request of `page` to `fetched`, and `mark` when the search results list
+    first holds an element matching `selector`."""
+    page.on("request", lambda r: fetched.append(urlparse(r.url).path))
+    page.expose_function("briefingMark", lambda: fetched.append(mark))
+    page.evaluate("""selector => {
+        const list = document.querySelector(".md-search-result__list");
+        new MutationObserver((_, observer) => {
+            if (list.querySelector(selector)) { observer.disconnect(); window.briefingMark(); }
+        }).observe(list, { childList: true });
+    }""", selector)
+
+
 def test_search_fetches_only_pieces_of_the_index(page: Page, served_site: str, seeds_site: Path) -> None:
     """The first results, for a name, come from the actor index alone: Pagefind's loader and the pieces of
     the index the query needs (fetched by its worker too); the article index is fetched after them."""
@@ -207,14 +220,7 @@ def test_search_fetches_only_pieces_of_the_index(page: Page, served_site: str, s
     fetched: list[str] = []
     page.goto(served_site + "chronology.html")
     page.wait_for_load_state("networkidle")
-    page.on("request", lambda r: fetched.append(urlparse(r.url).path))
-    page.expose_function("firstResult", lambda: fetched.append("FIRST RESULT"))
-    page.evaluate("""() => {
-        const list = document.querySelector(".md-search-result__list");
-        new MutationObserver((_, observer) => {
-            if (list.querySelector(".md-search-result__item")) { observer.disconnect(); window.firstResult(); }
-        }).observe(list, { childList: true });
-    }""")
+    record_requests(page, fetched, ".md-search-result__item", "FIRST RESULT")
     page.keyboard.press("s")
     page.locator("input.md-search__input").press_sequentially(person["name"], delay=30)
     first = page.locator(".md-search-result__item a").first
@@ -267,14 +273,7 @@ def test_article_hits_come_first_from_one_shard_then_from_all(browser: Browser, 
         fetched: list[str] = []
         page.goto(base)
         page.wait_for_load_state("networkidle")
-        page.on("request", lambda r: fetched.append(urlparse(r.url).path))
-        page.expose_function("firstArticle", lambda: fetched.append("FIRST ARTICLE"))
-        page.evaluate("""() => {
-            const list = document.querySelector(".md-search-result__list");
-            new MutationObserver((_, observer) => {
-                if (list.querySelector("a[href*='articles/']")) { observer.disconnect(); window.firstArticle(); }
-            }).observe(list, { childList: true });
-        }""")
+        record_requests(page, fetched, "a[href*='articles/']", "FIRST ARTICLE")
         page.keyboard.press("/")
         page.locator("input.md-search__input").press_sequentially("budget", delay=20)
         page.locator(".md-search-result__list[aria-busy=false]").wait_for(state="attached", timeout=15000)
