@@ -163,6 +163,8 @@ def extract(
         return keep(next(analyse([by_id[id]], get_nlp())))
 
     if todo:
+        if cache_dir:
+            _remove_json_entries(cache_dir)
         processes = n_process if n_process > 0 else _processes_for(todo)
         parse = analyse if processes == 1 else analyse_in_processes
         for analysis in parse(todo, get_nlp(), processes, progress):
@@ -546,6 +548,24 @@ def _cache_key(article: Article, model_name: str) -> str:
 
 def _cache_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / key[:2] / f"{key}.pickle"
+
+
+_JSON_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_ENTRY_FOLDER = re.compile(r"[0-9a-f]{2}")
+
+
+def _remove_json_entries(cache_dir: Path) -> None:
+    """Remove the cache entries of extractor versions before 8 (JSON files, never read again): after an upgrade
+    they were most of the cache folder (216 MB at 5,000 articles). Looked for only when some article is to be
+    parsed, as every one is after an upgrade."""
+    try:
+        folders = [f for f in os.scandir(cache_dir) if _ENTRY_FOLDER.fullmatch(f.name) and f.is_dir()]
+        for folder in folders:
+            for entry in os.scandir(folder.path):
+                if _JSON_ENTRY.fullmatch(entry.name):
+                    os.unlink(entry.path)
+    except OSError:
+        pass  # an old entry left behind only costs disk space
 
 
 def _read_cache(path: Path, article: str) -> ArticleAnalysis | None:

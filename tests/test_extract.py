@@ -64,3 +64,21 @@ def test_an_analysis_is_held_when_its_cache_entry_cannot_be_written(nlp, tmp_pat
         analyses = extract(articles, lambda: nlp, cache, MODEL, 1)
     assert analyses == extract(articles, lambda: nlp, None, MODEL, 1) and set(analyses._held) == {a.id for a in articles}
     assert all("cannot write the cache entry" in r.getMessage() for r in caplog.records) and len(caplog.records) == 2
+
+
+def test_entries_of_earlier_extractor_versions_are_removed(nlp, tmp_path: Path) -> None:
+    """JSON entries (versions before 8) go when an article is parsed, as every one is after an upgrade; the
+    build's other files stay."""
+    articles = read_articles(CORPORA[1], today=dt.date.today())[0][:2]
+    old = tmp_path / "ab" / ("ab" + "0" * 62 + ".json")
+    kept = [tmp_path / "ab" / "notes.json", tmp_path / "pages" / ("cd" + "0" * 62 + ".json"), tmp_path / "render.pickle"]
+    for path in (old, *kept):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+    extract(articles[:1], lambda: nlp, tmp_path, MODEL, 1)
+    assert not old.exists() and all(path.exists() for path in kept)
+    old.write_text("{}", encoding="utf-8")
+    extract(articles[:1], lambda: pytest.fail("the model was loaded"), tmp_path, MODEL, 1)  # nothing to parse: not looked for
+    assert old.exists()
+    extract(articles, lambda: nlp, tmp_path, MODEL, 1)
+    assert not old.exists() and len(list(tmp_path.rglob("*.pickle"))) == 3
