@@ -145,14 +145,16 @@ def extract(
     held: dict[str, ArticleAnalysis] = {}
     todo: list[Article] = []
     by_id = {a.id: a for a in articles}
+    paths = {a.id: _cache_path(cache_dir, _cache_key(a, model_name)) for a in articles} if cache_dir else {}
     for article in articles:
-        path = _cache_path(cache_dir, _cache_key(article, model_name)) if cache_dir else None
+        path = paths.get(article.id)
         if path is not None and path.is_file():
             files[article.id] = path
         else:
             todo.append(article)
+
     def keep(analysis: ArticleAnalysis) -> ArticleAnalysis:
-        path = _cache_path(cache_dir, _cache_key(by_id[analysis.article], model_name)) if cache_dir else None
+        path = paths.get(analysis.article)
         if path is not None and _write_cache(path, analysis):
             files[analysis.article] = path
         else:
