@@ -552,6 +552,8 @@ def _cache_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / key[:2] / f"{key}.pickle"
 
 
+UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
+"""What reading back one of the build's own pickled cache files raises when the file is damaged or stale."""
 _JSON_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
 _ENTRY_FOLDER = re.compile(r"[0-9a-f]{2}")
 
@@ -582,7 +584,7 @@ def _read_cache(path: Path, article: str) -> ArticleAnalysis | None:
         if not isinstance(analysis, ArticleAnalysis):
             raise ValueError("it holds something else")
         return analysis if analysis.article == article else ArticleAnalysis(article, analysis.sentences)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError) as error:
+    except UNREADABLE as error:
         log.info("briefing: cache entry %s is unreadable (%s); recomputing it", path, error)
         return None
 

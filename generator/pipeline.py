@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from . import __version__, templates_dir
 from .assemble import assemble
-from .extract import EXTRACT_VERSION, extract, gc_frozen, gc_paused, load_model, model_id
+from .extract import EXTRACT_VERSION, UNREADABLE, extract, gc_frozen, gc_paused, load_model, model_id
 from .incremental import RenderRecord, Tracker
 from .ingest import read_articles
 from .model import Article, Briefing, Problem
@@ -273,7 +273,7 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
             if pickle.load(handle) != key:  # the key first: a stale build is not read
                 return None
             build = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except UNREADABLE:
         return None
     return build if isinstance(build, Build) and build.intact() else None
 
@@ -290,7 +290,7 @@ def _take(cache_dir: Path | None, name: str, setup: str, kind: type[R]) -> R | N
     try:
         with open(path, "rb") as handle:
             record = pickle.load(handle) if pickle.load(handle) == setup else None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except UNREADABLE:
         record = None
     path.unlink(missing_ok=True)
     return record if isinstance(record, kind) else None
