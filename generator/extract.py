@@ -145,7 +145,8 @@ def extract(
     held: dict[str, ArticleAnalysis] = {}
     todo: list[Article] = []
     by_id = {a.id: a for a in articles}
-    paths = {a.id: _cache_path(cache_dir, _cache_key(a, model_name)) for a in articles} if cache_dir else {}
+    model = model_id(model_name)  # once: it looks up the installed packages (0.2 ms an article when it was per article: 4 s at 20,000)
+    paths = {a.id: _cache_path(cache_dir, _cache_key(a, model)) for a in articles} if cache_dir else {}
     for article in articles:
         path = paths.get(article.id)
         if path is not None and path.is_file():
@@ -544,8 +545,9 @@ def _sentence_start(doc: Doc, char: int) -> int:
     return before[-1].sent.start_char
 
 
-def _cache_key(article: Article, model_name: str) -> str:
-    return hashlib.sha256(f"{EXTRACT_VERSION}\0{model_id(model_name)}\0{content_hash(article)}".encode()).hexdigest()
+def _cache_key(article: Article, model: str) -> str:
+    """The cache key of the article's analysis by the model `model` (its `model_id`)."""
+    return hashlib.sha256(f"{EXTRACT_VERSION}\0{model}\0{content_hash(article)}".encode()).hexdigest()
 
 
 def _cache_path(cache_dir: Path, key: str) -> Path:
