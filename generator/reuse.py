@@ -43,9 +43,11 @@ SPLIT_CACHE = 4096
 
 @dataclass(frozen=True)
 class ReuseRecord:
-    """What `find_reuse` read and found, article by article in date order: a later build whose articles begin
-    with the same ones (a developing story gains newer articles) takes their findings as they are, since what
-    is found in an article depends only on the articles before it."""
+    """What `find_reuse` read and found, article by article in date order. What is found in an article depends
+    only on the paragraphs of the articles before it that share a key with its own, so a later build takes an
+    article's findings as they are when it is unchanged and none of its keys is a key of a paragraph added,
+    edited or removed before it (a developing story gains newer articles: all before them are taken; an
+    article added or edited early is compared again with the few it shares keys with)."""
 
     articles: list[tuple[str, str]]
     """(id, `content_hash`: its paragraphs' kinds and texts) of each article."""
@@ -61,8 +63,8 @@ def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
 
 
 def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> tuple[dict[Source, Reuse], ReuseRecord]:
-    """`find_reuse`, taking from `previous` (a record of an earlier call) the findings of the articles that
-    begin both lists; and the record of this call."""
+    """`find_reuse`, taking from `previous` (a record of an earlier call) the findings that cannot have changed
+    (see `ReuseRecord`); and the record of this call."""
     index: dict[int, list[int]] = defaultdict(list)
     """Shingle hash → positions in `seen` of the paragraphs keyed by it."""
     seen: list[tuple[Source, str, int]] = []
@@ -74,17 +76,19 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
     split = functools.lru_cache(maxsize=SPLIT_CACHE)(str.split)
     """The words of an earlier paragraph: the same paragraphs are candidates again and again (those re-used
     most); a paragraph's text is one string object, whose hash Python keeps. Let go with this call."""
-    same = 0
-    if previous is not None:
-        while same < min(len(previous.articles), len(record.articles)) and previous.articles[same] == record.articles[same]:
-            same += 1
+    carried = _carried(record, previous)
+    changed: set[int] = set() if previous is None else _removed_keys(record, previous)
+    """Keys of the paragraphs removed (articles removed or edited), then of those added so far."""
     for i, article in enumerate(articles):
         own: list[tuple[int, int]] = []
-        if i < same:
-            compared = _unpack(previous.keys[i])
-            reused = previous.found[i]
+        before = carried.get(i)
+        compared = None if before is None else _unpack(previous.keys[before])  # type: ignore[union-attr]
+        if compared is not None and not any(k in changed for _, _, keys in compared for k in keys):
+            reused = previous.found[before]  # type: ignore[union-attr,index]
         else:
             compared, reused = _compare(article, index, seen, order, split)
+            if before is None:
+                changed.update(k for _, _, keys in compared for k in keys)
         for n, count, keys in compared:
             own.extend((k, len(seen)) for k in keys)
             seen.append((Source(article.id, n), article.paragraphs[n - 1].text, count))
@@ -92,9 +96,32 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
             if len(index[key]) < COMMON_KEY:
                 index[key].append(position)
         found.update((reuse.source, reuse) for reuse in reused)
-        record.keys.append(previous.keys[i] if i < same else _pack(compared))
+        record.keys.append(previous.keys[before] if before is not None else _pack(compared))  # type: ignore[union-attr]
         record.found.append(reused)
     return found, record
+
+
+def _carried(record: ReuseRecord, previous: ReuseRecord | None) -> dict[int, int]:
+    """Position in `record` → position in `previous` of the articles both hold unchanged (same id and text),
+    when they stand in the same order in both; else only those of the run both begin with (an article's date
+    changed: which articles stand before which is not what it was)."""
+    if previous is None:
+        return {}
+    was = {entry: j for j, entry in enumerate(previous.articles)}
+    both = {i: was[entry] for i, entry in enumerate(record.articles) if entry in was}
+    ordered = list(both.values())
+    if all(a < b for a, b in zip(ordered, ordered[1:])):
+        return both
+    same = 0
+    while same < min(len(previous.articles), len(record.articles)) and previous.articles[same] == record.articles[same]:
+        same += 1
+    return {i: i for i in range(same)}
+
+
+def _removed_keys(record: ReuseRecord, previous: ReuseRecord) -> set[int]:
+    """The keys of the paragraphs of `previous`'s articles that `record` does not hold unchanged."""
+    now = set(record.articles)
+    return {k for j, entry in enumerate(previous.articles) if entry not in now for _, _, keys in _unpack(previous.keys[j]) for k in keys}
 
 
 def _compare(

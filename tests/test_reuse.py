@@ -108,3 +108,52 @@ def test_what_an_earlier_build_found_is_taken_only_for_the_articles_both_begin_w
     assert find_reuse_after(now, record)[0] == find_reuse(now)
     found, again = find_reuse_after(now, find_reuse_after(now, None)[1])
     assert found == find_reuse(now) and again == find_reuse_after(now, None)[1]
+
+
+def topical(article_id: str, day: int, topic: int, paragraphs: list[list[str]]) -> Article:
+    """An article whose words are its topic's own (`topic` appended to each): articles of different topics
+    share no key."""
+    return article(article_id, day, *[" ".join(f"{w}{topic}" for w in BASE.split()[:8] + p) for p in paragraphs])
+
+
+topical_corpora = st.lists(st.tuples(st.integers(0, 2), st.lists(words, min_size=1, max_size=3)), min_size=1, max_size=7)
+
+
+@settings(max_examples=120, deadline=None)
+@given(topical_corpora, st.lists(st.integers(0, 3), min_size=7, max_size=7), topical_corpora, st.data())
+def test_what_an_earlier_build_found_is_taken_for_the_articles_no_change_before_them_touches(corpus, fates, other, data) -> None:
+    """Articles added, edited or removed anywhere (each kept, edited, removed or left out of the earlier build;
+    others added in between): the record of the earlier build gives the findings of a build from nothing."""
+    now = [topical(f"a{i}", i + 1, topic, paragraphs) for i, (topic, paragraphs) in enumerate(corpus)]
+    before: list[Article] = []
+    extra = iter(other)
+    for a, fate in zip(now, fates):
+        if fate == 1:  # edited: the earlier build had other text under the same id
+            topic, paragraphs = next(extra, (0, [["storm"]]))
+            before.append(topical(a.id, a.date.day, topic, paragraphs))
+        elif fate == 2:  # added since: the earlier build had an article now removed in its place
+            topic, paragraphs = next(extra, (1, [["mayor"]]))
+            before.append(topical(f"gone{len(before)}", a.date.day, topic, paragraphs))
+        elif fate == 0:
+            before.append(a)
+    if data.draw(st.booleans()):  # an article's date changed: the order is not the earlier one
+        before.reverse()
+    _, record = find_reuse_after(before, None)
+    found, again = find_reuse_after(now, record)
+    assert found == find_reuse(now)
+    assert again == find_reuse_after(now, None)[1]
+
+
+def test_an_article_added_early_is_compared_with_the_articles_sharing_its_keys_only(monkeypatch) -> None:
+    """The articles of another topic than the one added on the first day are not compared again."""
+    import generator.reuse as reuse
+
+    later = [topical(f"a{i}", i + 2, i % 2, [["storm", "port", "council", "mayor", str(i)]]) for i in range(6)]
+    _, record = find_reuse_after(later, None)
+    compared: list[str] = []
+    real = reuse._compare
+    monkeypatch.setattr(reuse, "_compare", lambda article, *rest: (compared.append(article.id), real(article, *rest))[1])
+    added = [topical("first", 1, 0, [["storm", "ships", "closed"]]), *later]
+    found = find_reuse_after(added, record)[0]
+    assert compared == ["first", "a0", "a2", "a4"]
+    assert found == find_reuse(added)
