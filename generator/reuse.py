@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import math
 import re
 import zlib
@@ -46,8 +47,10 @@ class ReuseRecord:
     """What `find_reuse` read and found, article by article in date order. What is found in an article depends
     only on the paragraphs of the articles before it that share a key with its own, so a later build takes an
     article's findings as they are when it is unchanged and none of its keys is a key of a paragraph added,
-    edited or removed before it (a developing story gains newer articles: all before them are taken; an
-    article added or edited early is compared again with the few it shares keys with)."""
+    edited or removed before it (a developing story gains newer articles: all before them are taken). An
+    unchanged article that does share a key with one is looked at again paragraph by paragraph: a paragraph
+    whose candidates (see `_likely`) are those it had, with the same texts in the same order, keeps its
+    finding without being compared word by word again."""
 
     articles: list[tuple[str, str]]
     """(id, `content_hash`: its paragraphs' kinds and texts) of each article."""
@@ -55,6 +58,8 @@ class ReuseRecord:
     """Each article's compared paragraphs: (number, word count, key count, keys…) as an array('I')'s bytes."""
     found: list[tuple[Reuse, ...]]
     """What each article re-uses."""
+    marks: list[bytes]
+    """Each compared paragraph's `_mark` (8 bytes each, in the order of `keys`)."""
 
 
 def find_reuse(articles: list[Article]) -> dict[Source, Reuse]:
@@ -72,10 +77,11 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
     would hold hundreds of megabytes in a large corpus: split again when compared)."""
     found: dict[Source, Reuse] = {}
     order = {article.id: i for i, article in enumerate(articles)}
-    record = ReuseRecord([(a.id, content_hash(a)) for a in articles], [], [])
+    record = ReuseRecord([(a.id, content_hash(a)) for a in articles], [], [], [])
     split = functools.lru_cache(maxsize=SPLIT_CACHE)(str.split)
     """The words of an earlier paragraph: the same paragraphs are candidates again and again (those re-used
     most); a paragraph's text is one string object, whose hash Python keeps. Let go with this call."""
+    texts = dict(record.articles)
     carried = _carried(record, previous)
     changed: set[int] = set() if previous is None else _removed_keys(record, previous)
     """Keys of the paragraphs removed (articles removed or edited), then of those added so far."""
@@ -84,9 +90,10 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
         before = carried.get(i)
         compared = None if before is None else _unpack(previous.keys[before])  # type: ignore[union-attr]
         if compared is not None and not any(k in changed for _, _, keys in compared for k in keys):
-            reused = previous.found[before]  # type: ignore[union-attr,index]
+            reused, marks = previous.found[before], previous.marks[before]  # type: ignore[union-attr,index]
         else:
-            compared, reused = _compare(article, index, seen, order, split)
+            was = None if before is None else _findings(previous, before)  # type: ignore[arg-type]
+            compared, reused, marks = _compare(article, index, seen, order, split, texts, was)
             if before is None:
                 changed.update(k for _, _, keys in compared for k in keys)
         for n, count, keys in compared:
@@ -98,7 +105,24 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
         found.update((reuse.source, reuse) for reuse in reused)
         record.keys.append(previous.keys[before] if before is not None else _pack(compared))  # type: ignore[union-attr]
         record.found.append(reused)
+        record.marks.append(marks)
     return found, record
+
+
+def _findings(previous: ReuseRecord, j: int) -> list[tuple[int, int, list[int], bytes, Reuse | None]]:
+    """Each compared paragraph of article `j` of `previous`: (number, word count, keys, `_mark`, finding)."""
+    reused = {reuse.source.paragraph: reuse for reuse in previous.found[j]}
+    marks = previous.marks[j]
+    return [(n, count, keys, marks[8 * i : 8 * i + 8], reused.get(n)) for i, (n, count, keys) in enumerate(_unpack(previous.keys[j]))]
+
+
+def _mark(candidates: list[tuple[Source, str, int]], order: dict[str, int], texts: dict[str, str]) -> bytes:
+    """What `_first` reads of a paragraph's candidates: which they are, in their articles' order, and the text
+    of those articles (`content_hash`)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for source, _, _ in sorted(candidates, key=lambda c: (order[c[0].article], c[0].paragraph)):
+        digest.update(f"{source.article}\0{source.paragraph}\0{texts[source.article]}\0".encode())
+    return digest.digest()
 
 
 def _carried(record: ReuseRecord, previous: ReuseRecord | None) -> dict[int, int]:
@@ -130,26 +154,41 @@ def _compare(
     seen: list[tuple[Source, str, int]],
     order: dict[str, int],
     split: Callable[[str], list[str]],
-) -> tuple[list[tuple[int, int, list[int]]], tuple[Reuse, ...]]:
-    """The article's paragraphs long enough to compare, with their word counts and keys; and those of them
-    that re-use an earlier paragraph."""
+    texts: dict[str, str] | None = None,
+    was: list[tuple[int, int, list[int], bytes, Reuse | None]] | None = None,
+) -> tuple[list[tuple[int, int, list[int]]], tuple[Reuse, ...], bytes]:
+    """The article's paragraphs long enough to compare, with their word counts and keys; those of them that
+    re-use an earlier paragraph; and their `_mark`s (with `texts`: article id → `content_hash`). `was`: the
+    same article in an earlier build, each compared paragraph's (number, word count, keys, mark, finding),
+    taken for the paragraphs whose mark is the same."""
     compared: list[tuple[int, int, list[int]]] = []
     reused: list[Reuse] = []
-    for paragraph in article.paragraphs:
-        words = WORD.findall(paragraph.text.casefold())
-        if paragraph.kind != "text" or len(words) < MIN_WORDS:
-            continue
-        keys = _keys(words)
+    marks: list[bytes] = []
+    if was is None:
+        todo = []
+        for paragraph in article.paragraphs:
+            words = WORD.findall(paragraph.text.casefold())
+            if paragraph.kind == "text" and len(words) >= MIN_WORDS:
+                todo.append((paragraph.n, len(paragraph.text.split()), _keys(words), b"", None))
+    else:
+        todo = was  # the same text: the same paragraphs, word counts and keys
+    for n, count, keys, mark_then, found_then in todo:
         pool: list[int] = []
         for key in keys:
             pool += index.get(key, ())
-        shared = Counter(pool)
-        text_words = paragraph.text.split()
-        earlier = _first(text_words, [seen[c] for c in _likely(shared)], order, split)
-        if earlier is not None:
-            reused.append(_reuse(Source(article.id, paragraph.n), paragraph.text, *earlier))
-        compared.append((paragraph.n, len(text_words), keys))
-    return compared, tuple(reused)
+        candidates = [seen[c] for c in _likely(Counter(pool))]
+        mark = b"" if texts is None else _mark(candidates, order, texts)
+        if was is not None and mark == mark_then:
+            if found_then is not None:
+                reused.append(found_then)
+        else:
+            paragraph = article.paragraphs[n - 1]
+            earlier = _first(paragraph.text.split(), candidates, order, split)
+            if earlier is not None:
+                reused.append(_reuse(Source(article.id, n), paragraph.text, *earlier))
+        compared.append((n, count, keys))
+        marks.append(mark)
+    return compared, tuple(reused), b"".join(marks)
 
 
 def _pack(compared: list[tuple[int, int, list[int]]]) -> bytes:

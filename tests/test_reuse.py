@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -157,3 +158,13 @@ def test_an_article_added_early_is_compared_with_the_articles_sharing_its_keys_o
     found = find_reuse_after(added, record)[0]
     assert compared == ["first", "a0", "a2", "a4"]
     assert found == find_reuse(added)
+
+
+@pytest.mark.parametrize("cut", [17, 19])
+def test_an_edited_paragraph_is_compared_again_though_it_stays_a_candidate(cut: int) -> None:
+    """The earlier article's paragraph cut short: the later copy's candidate is the same paragraph, of other
+    words (then too short to be re-used, or re-used with other changes)."""
+    before = [article("a", 1, BASE), article("b", 2, BASE + " Officials gave no date.")]
+    now = [article("a", 1, " ".join(BASE.split()[:cut])), before[1]]
+    _, record = find_reuse_after(before, None)
+    assert find_reuse_after(now, record)[0] == find_reuse(now) != find_reuse(before)
