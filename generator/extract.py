@@ -165,9 +165,9 @@ def extract(
     def again(id: str) -> ArticleAnalysis:  # not holding the model: the build's later stages need its memory
         return keep(next(analyse([by_id[id]], get_nlp())))
 
+    if cache_dir:
+        _prune_entries(cache_dir, {path.name for path in paths.values()})
     if todo:
-        if cache_dir:
-            _remove_json_entries(cache_dir)
         processes = n_process if n_process > 0 else _processes_for(todo)
         parse = analyse if processes == 1 else analyse_in_processes
         for analysis in parse(todo, get_nlp(), processes, progress):
@@ -556,22 +556,24 @@ def _cache_path(cache_dir: Path, key: str) -> Path:
 
 UNREADABLE = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
 """What reading back one of the build's own pickled cache files raises when the file is damaged or stale."""
-_JSON_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:pickle|json)|tmp\w+\.tmp")
+"""An analysis (JSON: of extractor versions before 8), or one being written, under an `_ENTRY_FOLDER`."""
 _ENTRY_FOLDER = re.compile(r"[0-9a-f]{2}")
 
 
-def _remove_json_entries(cache_dir: Path) -> None:
-    """Remove the cache entries of extractor versions before 8 (JSON files, never read again): after an upgrade
-    they were most of the cache folder (216 MB at 5,000 articles). Looked for only when some article is to be
-    parsed, as every one is after an upgrade."""
+def _prune_entries(cache_dir: Path, used: set[str]) -> None:
+    """Remove the analyses that are not of this build's articles as they are now (edited, removed, another
+    model or extractor version) and writes left half-done: the folder holds one build's analyses, as its page
+    caches do. Another build writing beside this one at the time loses an entry to it at worst: one article
+    parsed again."""
     try:
-        folders = [f for f in os.scandir(cache_dir) if _ENTRY_FOLDER.fullmatch(f.name) and f.is_dir()]
-        for folder in folders:
-            for entry in os.scandir(folder.path):
-                if _JSON_ENTRY.fullmatch(entry.name):
-                    os.unlink(entry.path)
+        for folder in os.scandir(cache_dir):
+            if _ENTRY_FOLDER.fullmatch(folder.name) and folder.is_dir():
+                for entry in os.scandir(folder.path):
+                    if _ENTRY.fullmatch(entry.name) and entry.name not in used:
+                        os.unlink(entry.path)
     except OSError:
-        pass  # an old entry left behind only costs disk space
+        pass  # an entry left behind only costs disk space
 
 
 def _read_cache(path: Path, article: str) -> ArticleAnalysis | None:

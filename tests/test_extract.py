@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from generator import extract as extract_module
 from generator.extract import extract, load_model
 from generator.ingest import read_articles
+from generator.model import Paragraph
 
 from .conftest import MODEL
 
@@ -66,19 +68,21 @@ def test_an_analysis_is_held_when_its_cache_entry_cannot_be_written(nlp, tmp_pat
     assert all("cannot write the cache entry" in r.getMessage() for r in caplog.records) and len(caplog.records) == 2
 
 
-def test_entries_of_earlier_extractor_versions_are_removed(nlp, tmp_path: Path) -> None:
-    """JSON entries (versions before 8) go when an article is parsed, as every one is after an upgrade; the
-    build's other files stay."""
+def test_the_cache_keeps_the_analyses_of_the_articles_as_they_are_now(nlp, tmp_path: Path) -> None:
+    """An edited article's old analysis, a removed article's, JSON entries of extractor versions before 8 and
+    writes left half-done go at the next build; the build's other files stay."""
     articles = read_articles(CORPORA[1], today=dt.date.today())[0][:2]
     old = tmp_path / "ab" / ("ab" + "0" * 62 + ".json")
+    half = tmp_path / "ab" / "tmpk2f9oj_x.tmp"
     kept = [tmp_path / "ab" / "notes.json", tmp_path / "pages" / ("cd" + "0" * 62 + ".json"), tmp_path / "render.pickle"]
-    for path in (old, *kept):
+    for path in (old, half, *kept):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("{}", encoding="utf-8")
-    extract(articles[:1], lambda: nlp, tmp_path, MODEL, 1)
-    assert not old.exists() and all(path.exists() for path in kept)
-    old.write_text("{}", encoding="utf-8")
-    extract(articles[:1], lambda: pytest.fail("the model was loaded"), tmp_path, MODEL, 1)  # nothing to parse: not looked for
-    assert old.exists()
-    extract(articles, lambda: nlp, tmp_path, MODEL, 1)
-    assert not old.exists() and len(list(tmp_path.rglob("*.pickle"))) == 3
+    first = extract(articles, lambda: nlp, tmp_path, MODEL, 1)
+    entries = lambda: sorted(p.name for p in tmp_path.glob("??/*.pickle"))  # noqa: E731
+    assert not old.exists() and not half.exists() and all(path.exists() for path in kept) and len(entries()) == 2
+    edited = dataclasses.replace(articles[0], paragraphs=(*articles[0].paragraphs, Paragraph(99, "text", "Talks resumed on Monday.", 99)))
+    again = extract([edited, articles[1]], lambda: nlp, tmp_path, MODEL, 1)
+    assert len(entries()) == 2 and again[articles[1].id] == first[articles[1].id] and again[edited.id] != first[articles[0].id]
+    extract([articles[1]], lambda: pytest.fail("the model was loaded"), tmp_path, MODEL, 1)  # one removed: nothing to parse
+    assert len(entries()) == 1 and all(path.exists() for path in kept)
