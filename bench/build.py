@@ -163,16 +163,17 @@ def pagefind_alone(site: Path) -> tuple[float, int, str]:
     return float(seconds), int(rss), counts.strip()
 
 
-def a_word(briefing: dict) -> str:
-    """A word of seven letters or more, in about 1 % of the articles and in no actor's names or roles: a query
-    for a topic, answered by the article index."""
+def a_word(briefing: dict) -> tuple[str, int]:
+    """A word of seven letters or more, in about 1 % of the articles (the nearest there is) and in no actor's
+    names or roles: a query for a topic, answered by the article index; and how many articles hold it."""
     names = {w.casefold() for a in briefing["actors"] for n in (a["name"], *a["aliases"], *(r["title"] for r in a["roles"])) for w in n.split()}
     frequency: dict[str, int] = {}
     for article in briefing["articles"]:
         for word in {w for p in article["paragraphs"] for w in p["text"].casefold().split() if w.isalpha() and len(w) >= 7}:
             frequency[word] = frequency.get(word, 0) + 1
     target = max(1, len(briefing["articles"]) // 100)
-    return min((w for w in frequency if w not in names), key=lambda w: (abs(frequency[w] - target), w))
+    word = min((w for w in frequency if w not in names), key=lambda w: (abs(frequency[w] - target), w))
+    return word, frequency[word]
 
 
 def size(path: Path) -> int:
@@ -235,7 +236,7 @@ def site_figures(site: Path, pages: list[Path], rss: int) -> None:
     mentioned person's name, and for a topic word."""
     briefing = json.loads((site / "briefing.json").read_text(encoding="utf-8"))
     top = next(a["name"] for a in briefing["actors"] if a["kind"] == "person")
-    word = a_word(briefing)
+    word, holding = a_word(briefing)
     del briefing
     largest = max(pages, key=lambda p: p.stat().st_size)
     pagefind_seconds, pagefind_rss, counts = pagefind_alone(site)
@@ -243,6 +244,7 @@ def site_figures(site: Path, pages: list[Path], rss: int) -> None:
     print(f"  Pagefind alone                   {pagefind_rss / 1024:8.0f} MB at most, {pagefind_seconds:.1f} s in all (pages: {counts})")
     print(f"  site                             {size(site) / 1e6:8.1f} MB (search indexes {size(site / 'pagefind') / 1e6:.1f} MB)")
     print(f"  largest page                     {largest.stat().st_size / 1e3:8.0f} kB ({largest.relative_to(site)})")
+    print(f"  search words: a person's name \"{top}\"; a topic word \"{word}\", in {holding} articles")
     for query in (top, word):
         fetched = first_query(site, query)
         for when, label in (("first", "to the first results"), ("all", "to all results")):
