@@ -92,7 +92,7 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
         if compared is not None and not any(k in changed for _, _, keys in compared for k in keys):
             reused, marks = previous.found[before], previous.marks[before]  # type: ignore[union-attr,index]
         else:
-            was = None if before is None else _findings(previous, before)  # type: ignore[arg-type]
+            was = None if compared is None else _findings(previous, before, compared)  # type: ignore[arg-type]
             compared, reused, marks = _compare(article, index, seen, order, split, texts, was)
             if before is None:
                 changed.update(k for _, _, keys in compared for k in keys)
@@ -109,11 +109,12 @@ def find_reuse_after(articles: list[Article], previous: ReuseRecord | None) -> t
     return found, record
 
 
-def _findings(previous: ReuseRecord, j: int) -> list[tuple[int, int, list[int], bytes, Reuse | None]]:
-    """Each compared paragraph of article `j` of `previous`: (number, word count, keys, `_mark`, finding)."""
+def _findings(previous: ReuseRecord, j: int, compared: list[tuple[int, int, list[int]]]) -> list[tuple[int, int, list[int], bytes, Reuse | None]]:
+    """Each compared paragraph of article `j` of `previous` (`compared`: its `keys` unpacked): (number, word
+    count, keys, `_mark`, finding)."""
     reused = {reuse.source.paragraph: reuse for reuse in previous.found[j]}
     marks = previous.marks[j]
-    return [(n, count, keys, marks[8 * i : 8 * i + 8], reused.get(n)) for i, (n, count, keys) in enumerate(_unpack(previous.keys[j]))]
+    return [(n, count, keys, marks[8 * i : 8 * i + 8], reused.get(n)) for i, (n, count, keys) in enumerate(compared)]
 
 
 def _mark(candidates: list[tuple[Source, str, int]], order: dict[str, int], texts: dict[str, str]) -> bytes:
@@ -154,11 +155,11 @@ def _compare(
     seen: list[tuple[Source, str, int]],
     order: dict[str, int],
     split: Callable[[str], list[str]],
-    texts: dict[str, str] | None = None,
+    texts: dict[str, str],
     was: list[tuple[int, int, list[int], bytes, Reuse | None]] | None = None,
 ) -> tuple[list[tuple[int, int, list[int]]], tuple[Reuse, ...], bytes]:
     """The article's paragraphs long enough to compare, with their word counts and keys; those of them that
-    re-use an earlier paragraph; and their `_mark`s (with `texts`: article id → `content_hash`). `was`: the
+    re-use an earlier paragraph; and their `_mark`s (`texts`: article id → `content_hash`). `was`: the
     same article in an earlier build, each compared paragraph's (number, word count, keys, mark, finding),
     taken for the paragraphs whose mark is the same."""
     compared: list[tuple[int, int, list[int]]] = []
@@ -177,7 +178,7 @@ def _compare(
         for key in keys:
             pool += index.get(key, ())
         candidates = [seen[c] for c in _likely(Counter(pool))]
-        mark = b"" if texts is None else _mark(candidates, order, texts)
+        mark = _mark(candidates, order, texts)
         if was is not None and mark == mark_then:
             if found_then is not None:
                 reused.append(found_then)
