@@ -93,6 +93,17 @@ def test_an_outlet_the_news_is_about_takes_part(tmp_path: Path) -> None:
     assert involved == ["Reuters opened a new bureau in Brennick on Monday, the agency said."]
 
 
+def test_a_plural_possessive_links_the_name_without_its_apostrophe(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(
+        " date 2024-04-09 The minister reviewed the United States' reply with the Northland Shipping Authority "
+        "on Monday.", encoding="utf-8")
+    briefing = build_briefing(tmp_path, None, MODEL).briefing
+    text = briefing.articles[0].paragraphs[0].text
+    names = {a.id: a.name for a in briefing.actors}
+    linked = [(text[start:end], names[actor]) for spans in briefing.mention_spans.values() for start, end, actor in spans]
+    assert ("United States", "United States") in linked and not any(t.endswith("'") for t, _ in linked)
+
+
 def test_a_shared_surname_goes_to_the_one_its_article_names_even_after_it(tmp_path: Path) -> None:
     """"Dunmore" opens the article and Karl Dunmore is named after it: he is the one meant, though another
     Dunmore is in the news; so an article about her, added or not, does not move the mention."""

@@ -312,7 +312,7 @@ def _build(
     for occ, root in zip(occurrences, roots):
         if root in dropped:
             continue
-        spans[occ.source].append((occ.mention.start, occ.mention.end, ids[root]))
+        spans[occ.source].append((occ.mention.start, _linked_end(occ.mention), ids[root]))
         counts[root] += 1
         if not sources[root] or sources[root][-1] != occ.source:
             sources[root].append(occ.source)
@@ -402,6 +402,12 @@ def _roles(
         )
         for actor, entries in found.items()
     }
+
+
+def _linked_end(mention: Mention) -> int:
+    """Where a mention's link ends: a plural possessive's apostrophe, which the language model takes into the
+    name ("the United States' reply"), is not part of it."""
+    return mention.end - 1 if mention.text.endswith(("s'", "s’")) else mention.end
 
 
 class _UnionFind:
