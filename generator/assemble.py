@@ -9,14 +9,18 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import heapq
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from itertools import chain
+from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Protocol
 
+import wordfreq
 from rapidfuzz import fuzz
 
 from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Reuse, Sentence, Source, TimeRef
@@ -28,6 +32,9 @@ SAME_EVENT = 80
 SAME_DATED_EVENT = 80
 """rapidfuzz token-set similarity from which two dated statements of compatible dates are one event."""
 RARE_WORDS = 3
+"""An event or quote is indexed under its rarest words, rarest in English at large (`_rarest`), not in the corpus:
+an event's keys are then its own, and merging goes on from where the last build left it (`MergeRecord`)."""
+WORDLIST = "large"
 CANDIDATES = 12
 """At most this many earlier events, those sharing the most index keys, are compared with a statement."""
 COMMON_KEY = 200
@@ -45,10 +52,34 @@ class Analyses(Protocol):
     def pop(self, id: str, /) -> ArticleAnalysis: ...
 
 
-def assemble(articles: list[Article], analyses: Analyses, index: ActorIndex, reused: dict[Source, Reuse] | None = None) -> Briefing:
+@dataclass
+class MergeRecord:
+    """Event merging as the last build left it, before sorting: a build whose statements begin with the same ones
+    (an article added after the others, as a story develops) merges only the statements after them."""
+
+    table: str
+    """The word list `rarity` read: another list gives other keys."""
+    count: int
+    """Statements merged."""
+    digest: bytes
+    """Of those statements, in order (`_digests`)."""
+    state: bytes
+    """The merged events, their spans and the index (`_merge_events`), pickled: read only when merging goes on
+    from them, not when a build's statements begin otherwise."""
+
+
+def assemble(
+    articles: list[Article],
+    analyses: Analyses,
+    index: ActorIndex,
+    reused: dict[Source, Reuse] | None = None,
+    merging: MergeRecord | None = None,
+    record: list[MergeRecord] | None = None,
+) -> Briefing:
     """The briefing of the corpus. Takes each article's analysis once (`pop`): held ones are let go once read,
     so the events and quotes built from them do not stand in memory beside all of them.
-    `reused`: the articles' re-used paragraphs when already found (`find_reuse`)."""
+    `reused`: the articles' re-used paragraphs when already found (`find_reuse`). `merging`: the last build's
+    event merging, gone on from when this build's statements begin with its; its own is appended to `record`."""
     by_id = {a.id: a for a in articles}
     text_paragraphs = {(a.id, p.n) for a in articles for p in a.paragraphs if p.kind == "text"}
     events: list[Event] = []
@@ -68,7 +99,7 @@ def assemble(articles: list[Article], analyses: Analyses, index: ActorIndex, reu
     return Briefing(
         articles=tuple(articles),
         actors=tuple(index.actors),
-        events=tuple(_merge_events(events)),
+        events=tuple(_merge_events(events, merging, record)),
         quotes=tuple(_merge_quotes(quotes)),
         cooccurrence=_cooccurrence(index),
         mention_spans=_mention_spans(index),
@@ -157,21 +188,27 @@ def _quotes(sentence: Sentence, source: Source, index: ActorIndex) -> Iterable[Q
         )
 
 
-def _merge_events(events: list[Event]) -> list[Event]:
+def _merge_events(events: list[Event], merging: MergeRecord | None = None, record: list[MergeRecord] | None = None) -> list[Event]:
     """One event per statement, citing every article that reports it, dated with the most precise date.
 
     Two statements are one event when their wording is close and their dates can be the same time ("on
     Friday" in one article, "last week" in the next). Candidates come from an index by month and by each
     statement's actors and rarest words, not from comparing all pairs: only the few earlier events sharing the
-    most keys are compared, and keys too common to tell events apart are passed over."""
-    frequency = Counter(chain.from_iterable(set(_words(e.text)) for e in events))  # the sets not kept: 237 MB at 5k
-    merged: list[Event] = []
-    spans: list[tuple[dt.date, dt.date]] = []
-    """The time each merged event can be in (`_span`), beside it: compared with every candidate."""
-    index: dict[tuple[int, str], list[int]] = {}
-    for event in events:
+    most keys are compared, and keys too common to tell events apart are passed over.
+
+    Each statement is merged with the ones before it only, so that when `merging` (the last build's state)
+    merged the statements this list begins with, merging goes on from it: the same result, for the new
+    statements' work. The state reached is appended to `record`."""
+    digests = _digests(events, merging.count if merging else None)
+    if merging is not None and merging.table == _table_id() and digests[0] == merging.digest:
+        merged, spans, index = pickle.loads(merging.state)
+        start = merging.count
+    else:
+        merged, spans, index, start = [], [], {}, 0
+    # spans: the time each merged event can be in (`_span`), beside it: compared with every candidate
+    for event in events[start:]:
         first, last = span = _span(event)
-        keys = _index_keys(event, span, set(_words(event.text)), frequency)
+        keys = _index_keys(event, span)
         pool: list[int] = []
         for key in keys:
             postings = index.get(key)
@@ -191,24 +228,68 @@ def _merge_events(events: list[Event]) -> list[Event]:
             postings = index.setdefault(key, [])
             if len(postings) <= COMMON_KEY and match not in postings:
                 postings.append(match)  # each event once per key: a count of shared keys, not of mentions
-    merged.sort(key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
-    return merged
+    if record is not None:
+        state = pickle.dumps((merged, spans, index), protocol=pickle.HIGHEST_PROTOCOL)
+        record.append(MergeRecord(_table_id(), len(events), digests[1], state))
+    return sorted(merged, key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
+
+
+class _Hashing:
+    """A file that keeps only the digest of what is written to it."""
+
+    def __init__(self) -> None:
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data: bytes) -> None:
+        self.hash.update(data)
+
+
+def _digests(events: list[Event], count: int | None) -> tuple[bytes, bytes]:
+    """The digests of `events[:count]` and of all `events`, pickled one after the other, each on its own: what
+    objects events share (the same string, or equal ones) varies from build to build, most in `mkdocs serve`,
+    which builds in one process. The same digest is the same statements; the same statements pickled with
+    other objects shared within one of them give another one, which only costs a merge from the start."""
+    out = _Hashing()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    at = out.hash.digest() if count == 0 else b""
+    for n, event in enumerate(events, 1):
+        pickler.dump(event)
+        pickler.clear_memo()
+        if n == count:
+            at = out.hash.digest()
+    return at, out.hash.digest()
 
 
 def _words(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]{5,}", text.casefold())]
 
 
-def _index_keys(event: Event, span: tuple[dt.date, dt.date], words: set[str], frequency: Counter[str]) -> list[tuple[int, str]]:
+@functools.cache
+def _frequencies() -> dict[str, float]:
+    return wordfreq.get_frequency_dict("en", wordlist=WORDLIST)
+
+
+@functools.cache
+def _table_id() -> str:
+    return f"wordfreq {version('wordfreq')} en {WORDLIST}"
+
+
+def _rarest(words: Iterable[str]) -> list[str]:
+    """The RARE_WORDS rarest of `words` in English (a word the list lacks, a name, rarest of all); ties go
+    to the first in alphabetical order."""
+    frequency = _frequencies()
+    return sorted(set(words), key=lambda w: (frequency.get(w, 0.0), w))[:RARE_WORDS]
+
+
+def _index_keys(event: Event, span: tuple[dt.date, dt.date]) -> list[tuple[int, str]]:
     """(month, actor or rare word) for every month the event's date can fall in (its `_span`); a month is
-    counted from year 0 (`_month`). `words`: the event's `_words`."""
+    counted from year 0 (`_month`)."""
     if event.when.precision == "year":
         first = event.when.start.year * 12
         months = list(range(first, first + 12))
     else:
         months = sorted({_month(span[0]), _month(event.when.start), _month(span[1])})
-    rare = sorted(words, key=lambda w: (frequency[w], w))[:RARE_WORDS]
-    return [(month, key) for month in months for key in (*event.actors, *rare)]
+    return [(month, key) for month in months for key in (*event.actors, *_rarest(_words(event.text)))]
 
 
 def _month(day: dt.date) -> int:
@@ -275,11 +356,10 @@ def _merge_quotes(quotes: list[Quote]) -> list[Quote]:
     """One quote per wording of one speaker, citing every article that carries it. Candidates are the earlier
     quotes of the same speaker sharing one of its rarest words (near-identical wordings share nearly all their
     words), not every earlier quote."""
-    frequency = Counter(w for q in quotes for w in set(_words(q.text)))
     merged: list[Quote] = []
     index: dict[tuple[str | None, str], set[int]] = defaultdict(set)
     for quote in quotes:
-        rare = sorted(set(_words(quote.text)), key=lambda w: (frequency[w], w))[:RARE_WORDS]
+        rare = _rarest(_words(quote.text))
         keys = [(quote.speaker, w) for w in rare] or [(quote.speaker, " ".join(quote.text.casefold().split()))]
         candidates = sorted(set().union(*(index.get(key, ()) for key in keys)))
         match = next((i for i in candidates if fuzz.ratio(merged[i].text, quote.text) >= SAME_QUOTE), None)

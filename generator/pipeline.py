@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from tqdm import tqdm
 
 from . import __version__, templates_dir
-from .assemble import assemble
+from .assemble import MergeRecord, assemble
 from .extract import EXTRACT_VERSION, UNREADABLE, extract, gc_frozen, gc_paused, load_model, model_id
 from .incremental import RenderRecord, Tracker
 from .ingest import read_articles
@@ -204,8 +204,12 @@ def _build(
     analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
     reused, reuse_record = find_reuse_after(articles, _take(cache_dir, REUSE_CACHE, setup, ReuseRecord))
     _save(cache_dir, REUSE_CACHE, setup, reuse_record)
+    merging = _take(cache_dir, MERGE_CACHE, setup, MergeRecord)
+    merged: list[MergeRecord] | None = None if cache_dir is None else []  # without a cache, no state is made
     with gc_paused():
-        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused)
+        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused, merging, merged)
+    if merged:
+        _save(cache_dir, MERGE_CACHE, setup, merged[0])
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
     pages = PageStore(folder)
@@ -234,6 +238,8 @@ RENDER_CACHE = "render.pickle"
 renders only the pages whose inputs changed; the others stay as they are under PAGES."""
 REUSE_CACHE = "reuse.pickle"
 """What re-use detection read and found, article by article (`reuse.ReuseRecord`)."""
+MERGE_CACHE = "merge.pickle"
+"""Event merging as the last build left it (`assemble.MergeRecord`)."""
 BUILD_CACHE = "build.pickle"
 """The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
 PAGES = "pages"

@@ -1,13 +1,18 @@
-"""Event merging's candidate choice (the part of `_merge_events` that keeps it linear), against its definition."""
+"""Event merging: its candidate choice (the part of `_merge_events` that keeps it linear), against its definition,
+and its going on from the last build's state."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import Counter
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.assemble import CANDIDATES, _most_shared
+from generator.assemble import CANDIDATES, MergeRecord, _index_keys, _merge_events, _most_shared
+from generator.model import Event, Source, TimeRef
 
 
 @settings(max_examples=300, deadline=None)
@@ -18,3 +23,50 @@ def test_most_shared_takes_the_highest_counts_earliest_first_among_equals(counts
     shared = Counter(counts)
     expected = sorted(i for _, i in sorted((-n, i) for i, n in shared.items())[:CANDIDATES])
     assert _most_shared(shared) == expected
+
+
+WORDS = ["harbour", "closed", "ferry", "piers", "minister", "announced", "budget", "flooded", "market", "talks", "zorvath", "quellan"]
+"""Words of the statements below: common and rare ones in English, and two no word list has (names)."""
+ACTORS = ["a", "b", "c"]
+
+
+@st.composite
+def statements(draw) -> list[Event]:
+    """Statements of a few articles, close in wording and time often enough that many merge."""
+    events = []
+    for n in range(draw(st.integers(0, 30))):
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=draw(st.integers(0, 70)))
+        precision = draw(st.sampled_from(["day", "week", "month"]))
+        source = Source(f"article-{n // 4}", n % 4 + 1)
+        events.append(
+            Event(
+                id=f"e-{n}",
+                when=TimeRef(day.isoformat(), precision, day, "", 1.0),
+                text=" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=8))),
+                actors=tuple(draw(st.lists(st.sampled_from(ACTORS), max_size=2, unique=True))),
+                sources=(source,),
+                reported=draw(st.booleans()),
+                statements=((source, 0, 10),),
+            )
+        )
+    return events
+
+
+@settings(max_examples=200, deadline=None)
+@given(statements(), st.data())
+def test_merging_goes_on_from_the_last_build_as_a_merge_from_the_start(events: list[Event], data) -> None:
+    """A build whose statements begin with the last build's merges only the ones after them, with the same
+    result as merging all from the start; when the statements it began with changed, it merges from the start."""
+    count = data.draw(st.integers(0, len(events)))
+    records: list[MergeRecord] = []
+    _merge_events(events[:count], record=records)
+    expected = _merge_events(list(events))
+    keyed: list[Event] = []
+    with patch("generator.assemble._index_keys", side_effect=lambda e, span: keyed.append(e) or _index_keys(e, span)):
+        assert _merge_events(list(events), merging=records[0]) == expected
+    assert keyed == events[count:]
+    if count:
+        _merge_events(events[:count], record=records)
+        changed = list(events)
+        changed[count - 1] = dataclasses.replace(changed[count - 1], text=changed[count - 1].text + " quellan")
+        assert _merge_events(changed, merging=records[1]) == _merge_events(changed)

@@ -16,7 +16,8 @@ from generator.extract import extract
 from generator.incremental import Reads, Recorded, Tracker, Volatile
 from generator.ingest import read_articles
 from generator.model import Actor, Briefing, Source
-from generator.pipeline import BUILD_CACHE, RENDER_CACHE, REUSE_CACHE, Build, build_briefing
+from generator.pipeline import BUILD_CACHE, MERGE_CACHE, RENDER_CACHE, REUSE_CACHE, Build, build_briefing
+from generator import assemble as assemble_module
 from generator import render as render_module
 from generator.render import make_environment, render
 
@@ -42,7 +43,7 @@ def build(folder: Path, cache: Path, nlp) -> Build:
 
 def full(folder: Path, cache: Path, nlp) -> Build:
     """The same build with nothing kept from the last but the analyses."""
-    for name in (RENDER_CACHE, REUSE_CACHE, BUILD_CACHE):
+    for name in (RENDER_CACHE, REUSE_CACHE, MERGE_CACHE, BUILD_CACHE):
         (cache / name).unlink(missing_ok=True)
     return build(folder, cache, nlp)
 
@@ -238,3 +239,27 @@ def test_a_list_page_digest_follows_its_items() -> None:
     parts = [render_module.Part("actors/x/events-1.md", "events", items) for items in ([holt], [brandt], [holt, brandt])]
     digests = {Tracker().context("actor_list.md.j2", "actors/x/events-1.md", {"part": part}) for part in parts}
     assert len(digests) == 3
+
+
+def test_an_article_dated_after_the_others_is_merged_on_from_the_last_build(tmp_path: Path, nlp) -> None:
+    """As a story develops: the new article's statements come after the others', and event merging goes on from
+    the last build's state (only they are indexed) with what a full build gives."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in POOL[:6]:
+        shutil.copy(path, folder)
+    build(folder, tmp_path / "cache", nlp)
+    articles, _ = read_articles(folder, today=dt.date.today())
+    later = max(a.date for a in articles) + dt.timedelta(days=1)
+    (folder / "zz-later.txt").write_text(f" date {later.isoformat()} " + " ".join(ADDED) + "\n", encoding="utf-8")
+    indexed: list[object] = []
+    real = assemble_module._index_keys
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assemble_module, "_index_keys", lambda event, span: indexed.append(event) or real(event, span))
+        added = build(folder, tmp_path / "cache", nlp)
+        resumed = list(indexed)
+        indexed.clear()
+        whole = full(folder, tmp_path / "whole", nlp)
+    assert_same(added, whole)
+    assert resumed and {e.sources[0].article for e in resumed} == {"zz-later"}
+    assert len(indexed) > len(resumed)
