@@ -34,7 +34,7 @@ SAME_DATED_EVENT = 80
 RARE_WORDS = 3
 """An event or quote is indexed under its rarest words, rarest in English at large (`_rarest`), not in the corpus:
 an event's keys are then its own, and merging goes on from where the last build left it (`MergeRecord`)."""
-WORDLIST = "large"
+WORDLIST = "small"
 CANDIDATES = 12
 """At most this many earlier events, those sharing the most index keys, are compared with a statement."""
 COMMON_KEY = 200
