@@ -58,7 +58,7 @@ class MergeRecord:
     (an article added after the others, as a story develops) merges only the statements after them."""
 
     table: str
-    """The word list `rarity` read: another list gives other keys."""
+    """The word list `_rarest` read (`_table_id`): another list gives other keys."""
     count: int
     """Statements merged."""
     digest: bytes
