@@ -199,7 +199,8 @@ def _merge_events(events: list[Event], merging: MergeRecord | None = None, recor
     Each statement is merged with the ones before it only, so that when `merging` (the last build's state)
     merged the statements this list begins with, merging goes on from it: the same result, for the new
     statements' work. The state reached is appended to `record`."""
-    digests = _digests(events, merging.count if merging else None)
+    kept = merging is not None or record is not None
+    digests = _digests(events, merging.count if merging else None) if kept else (b"", b"")  # no state: no digest
     if merging is not None and merging.table == _table_id() and digests[0] == merging.digest:
         merged, spans, index = pickle.loads(merging.state)
         start = merging.count
