@@ -44,6 +44,10 @@ class Occurrence:
     source: Source
     order: int
     """Position in the corpus (articles by date), for choosing the earliest form."""
+    name: str
+    """The mention's name, normalised (`normalize_name`)."""
+    key: str
+    """Its name key (`_canonical_key`): worked out once, read by every pass."""
 
 
 @dataclass
@@ -102,12 +106,10 @@ def resolve_actors(articles: list[Article], analyses: Mapping[str, ArticleAnalys
     groups = _UnionFind()
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for occ in occurrences:
-        name = normalize_name(occ.mention.text, facts)
-        key = _canonical_key(name, facts)
-        groups.add(key)
-        forms[key][name] += 1
+        groups.add(occ.key)
+        forms[occ.key][occ.name] += 1
         if occ.mention.acronym:
-            groups.union(key, _canonical_key(occ.mention.acronym, facts))
+            groups.union(occ.key, _canonical_key(occ.mention.acronym, facts))
     votes = _votes(occurrences, facts)
     ambiguous = _join_people(groups, forms, votes, occurrences, facts)
     roots, notes = _attribute(occurrences, groups, ambiguous, facts)
@@ -115,13 +117,16 @@ def resolve_actors(articles: list[Article], analyses: Mapping[str, ArticleAnalys
 
 
 def _occurrences(articles: list[Article], analyses: Mapping[str, ArticleAnalysis]) -> Iterable[Occurrence]:
+    facts = knowledge()
     order = 0
     for article in articles:
         for source, sentence in analyses[article.id].sourced():
             for mention in sentence.mentions:
-                if mention.label in ACTOR_LABELS and normalize_name(mention.text, knowledge()):
-                    yield Occurrence(mention, source, order)
-                    order += 1
+                if mention.label in ACTOR_LABELS:
+                    name = normalize_name(mention.text, facts)
+                    if name:
+                        yield Occurrence(mention, source, order, name, _canonical_key(name, facts))
+                        order += 1
 
 
 def _canonical_key(name: str, facts: Knowledge) -> str:
@@ -136,10 +141,9 @@ def _votes(occurrences: list[Occurrence], facts: Knowledge) -> dict[str, Counter
     """Kind votes per name key, before groups are joined."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for occ in occurrences:
-        name = normalize_name(occ.mention.text, facts)
-        key = _canonical_key(name, facts)
+        key = occ.key
         kind = ACTOR_LABELS[occ.mention.label]
-        if kind == "place" and facts.country_name(name):
+        if kind == "place" and facts.country_name(occ.name):
             kind = "country"
         votes[key][kind] += 1
         if occ.mention.media_cue:
@@ -185,7 +189,7 @@ def _join_people(
                 groups.union(a, b)
     articles_of: dict[str, set[str]] = defaultdict(set)
     for occ in occurrences:
-        articles_of[_key(occ, facts)].add(occ.source.article)
+        articles_of[occ.key].add(occ.source.article)
     ambiguous: dict[str, list[str]] = {}
     for key in sorted(forms):
         if " " in key or key not in by_surname or _gazetteer_kind(forms[key], facts) is not None:
@@ -211,7 +215,7 @@ def _attribute(
     named_in: set[tuple[str, str]] = set()
     """(article, person) for every person named in full in an article."""
     for occ in occurrences:
-        key = _key(occ, facts)
+        key = occ.key
         if occ.mention.title:
             titles[groups.find(key)].update(_title_words(occ.mention.title, facts))
         if key not in ambiguous:
@@ -226,7 +230,7 @@ def _attribute(
     last_seen: dict[tuple[str, str], int] = {}
     attributed: dict[tuple[str, str], int] = defaultdict(int)
     for occ in occurrences:
-        key = _key(occ, facts)
+        key = occ.key
         root = groups.find(key)
         if key in ambiguous:
             people = ambiguous[key]
@@ -255,13 +259,15 @@ def _attribute(
     return roots, notes
 
 
-def _title_words(title: str, facts: Knowledge) -> set[str]:
-    generic = {"senior", "deputy", "acting", "vice", "chief", "head", "former", "first"}
-    return {w for w in re.split(r"[\s-]+", title.casefold()) if w in facts.title_words and w not in generic}
+GENERIC_TITLE_WORDS = frozenset({"senior", "deputy", "acting", "vice", "chief", "head", "former", "first"})
 
 
-def _key(occ: Occurrence, facts: Knowledge) -> str:
-    return _canonical_key(normalize_name(occ.mention.text, facts), facts)
+def _title_words(title: str, facts: Knowledge) -> frozenset[str]:
+    found = facts.memo.get(("title", title))
+    if found is None:
+        words = re.split(r"[\s-]+", title.casefold())
+        found = facts.memo[("title", title)] = frozenset(w for w in words if w in facts.title_words and w not in GENERIC_TITLE_WORDS)
+    return found
 
 
 def _same_first_name(a: str, b: str) -> bool:
@@ -286,8 +292,8 @@ def _build(
     root_forms: dict[str, Counter[str]] = defaultdict(Counter)
     root_keys: dict[str, list[str]] = defaultdict(list)
     for occ, root in zip(occurrences, roots):
-        key = _key(occ, facts)
-        root_forms[root][normalize_name(occ.mention.text, facts)] += 1
+        key = occ.key
+        root_forms[root][occ.name] += 1
         if groups.find(key) == root and key not in root_keys[root]:
             root_keys[root].append(key)
     ids: dict[str, str] = {}
@@ -418,10 +424,11 @@ class _UnionFind:
         self.parent.setdefault(key, key)
 
     def find(self, key: str) -> str:
-        self.add(key)
-        while self.parent[key] != key:
-            self.parent[key] = self.parent[self.parent[key]]
-            key = self.parent[key]
+        parent = self.parent
+        up = parent.setdefault(key, key)
+        while up != key:
+            parent[key] = parent[up]
+            key, up = parent[up], parent[parent[up]]
         return key
 
     def union(self, a: str, b: str) -> None:
