@@ -97,8 +97,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         kinds = self.build.search_kinds
         article_bytes = sum(pages.size(uri) for uri, kind in kinds.items() if kind == "article")
         self.search_plan = search.SearchPlan.of(kinds, article_bytes, self.config.search_shard_mb * 1e6)
-        self.indexed = search.IndexedPages()
-        for uri in pages:
+        self.indexed = search.IndexedPages(Path(config.site_dir), self.search_plan.counts(), base / self.config.cache_dir / "pagefind")
+        for uri in sorted(pages, key=self.search_plan.rank):  # an index's pages together: it is made while MkDocs writes the rest
             if files.get_file_from_path(uri) is not None:
                 log.info("%s in docs_dir is replaced by the generated page", uri)
                 files.remove(files.get_file_from_path(uri))
@@ -122,7 +122,10 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return files
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
-        if self.build is None or "</head>" not in output:
+        if self.build is None:
+            return output
+        self.indexed.start_ready()  # the page before this one is written: an index it completed can be made
+        if "</head>" not in output:
             return output
         href = get_relative_url(FEED, page.url)
         link = f'<link rel="alternate" type="application/atom+xml" title="Briefing: events" href="{href}">'
@@ -164,8 +167,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.config.search:
             (site / search.TITLES).write_text(search.titles_script(self.build.briefing, config.use_directory_urls), encoding="utf-8")
             try:
-                cache = Path(config.config_file_path).parent / self.config.cache_dir / "pagefind"
-                search.index_site(site, self.indexed, cache)
+                self.indexed.finish()
             except search.SearchIndexError as error:
                 raise PluginError(f"briefing: {error}") from error
 

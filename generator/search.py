@@ -22,7 +22,9 @@ import shutil
 import subprocess
 import tempfile
 import zlib
+from collections import Counter
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +115,22 @@ class SearchPlan:
         shard_names = sorted((name for name in used if name != ACTORS), key=lambda name: int(name.rsplit("-", 1)[1]))
         return cls(kinds, shards, (ACTORS,) * (ACTORS in used) + tuple(shard_names))
 
+    def counts(self) -> dict[str, int]:
+        """Index → how many pages it holds."""
+        return dict(Counter(index for index in map(self.index_of, self.kinds) if index is not None))
+
+    def rank(self, src_uri: str) -> int:
+        """Where page `src_uri` goes in the order of the build: the pages of one index together, so that an index
+        is made while MkDocs writes the others; the article shards first, then the actor index (the smallest,
+        made last so the build's end waits little), the pages no index holds last."""
+        index = self.index_of(src_uri)
+        return len(self.names) if index is None else self.build_order.index(index)
+
+    @property
+    def build_order(self) -> tuple[str, ...]:
+        """The indexes in the order their pages are written."""
+        return tuple(sorted(self.names, key=lambda name: name == ACTORS))
+
     def index_of(self, src_uri: str) -> str | None:
         kind = self.kinds.get(src_uri)
         if kind is None:
@@ -123,46 +141,110 @@ class SearchPlan:
 
 
 class IndexedPages:
-    """The pages of each index as the build writes them, with a digest of each index's pages: an index whose
-    pages are those of the last build is copied from the cache instead of being made again."""
+    """The pages of each index as the build writes them, with a digest of each index's pages. An index whose
+    pages are all written is made at once, while MkDocs writes the rest of the site (Pagefind on the other
+    core); one whose pages are those of the last build is copied from the `cache` folder instead. `finish`
+    makes the others and waits for all.
 
-    def __init__(self) -> None:
+    MkDocs writes a page after its post_page event: an index whose last page came in is started at the next
+    page's (`start_ready`), or at the end."""
+
+    def __init__(
+        self, site: Path | None = None, expected: Mapping[str, int] | None = None, cache: Path | None = None, workers: int | None = None
+    ) -> None:
         self.pages: dict[str, list[str]] = {}
         self._digests: dict[str, hashlib._Hash] = {}
+        self.site = site
+        self.cache = cache
+        self.expected = dict(expected or {})
+        """Index → how many pages it holds: when they are all in, it can be made."""
+        self.workers = workers or WORKERS
+        self._ready: list[str] = []
+        self._started: dict[str, Future[str | None]] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
     def add(self, index: str, dest_uri: str, output: str) -> None:
+        self.start_ready()
+        if index in self._started:
+            raise SearchIndexError(f"{dest_uri} came after its index ({index}) was made")
         self.pages.setdefault(index, []).append(dest_uri)
         digest = self._digests.setdefault(index, hashlib.sha256(_pagefind_setup().encode()))
         digest.update(dest_uri.encode() + b"\0" + output.encode() + b"\0")
+        if len(self.pages[index]) == self.expected.get(index):
+            self._ready.append(index)
+
+    @property
+    def started(self) -> tuple[str, ...]:
+        """The indexes being made or made, in the order they were started."""
+        return tuple(self._started)
 
     def key(self, index: str) -> str:
         return f"{index}-{self._digests[index].hexdigest()[:32]}"
 
+    def start_ready(self) -> None:
+        """Start the indexes whose last page has been written since it came in."""
+        if self.site is None:
+            return
+        while self._ready:
+            self._start(self._ready.pop(0))
 
-def index_site(site: Path, indexed: IndexedPages, cache: Path | None = None) -> None:
-    """Make each index of the site with Pagefind, one run at a time, into site/pagefind/<index>/. With a
-    `cache` folder, each index of the last build is kept there and copied back when its pages are unchanged."""
-    kept: set[str] = set()
-    for index, uris in indexed.pages.items():
-        target = site / BUNDLE / index
-        key = indexed.key(index)
-        if cache is not None and (cache / key).is_dir():
-            shutil.copytree(cache / key, target, dirs_exist_ok=True)
-            kept.add(key)
-            continue
-        _run_pagefind(site, uris, target, scratch=cache)
-        if cache is not None:
+    def _start(self, index: str) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pagefind")
+        assert self.site is not None
+        self._started[index] = self._pool.submit(_make_index, self.site, index, self.pages[index], self.key(index), self.cache)
+
+    def finish(self) -> None:
+        """Make every index not made yet, wait for them all, and remove from the cache the indexes no longer
+        used. The first failure is raised once every run has ended."""
+        if self.site is None:
+            return
+        self._ready.clear()
+        for index in self.pages:
+            if index not in self._started:
+                self._start(index)
+        kept: set[str] = set()
+        failure: Exception | None = None
+        for run in self._started.values():
             try:
-                shutil.copytree(target, cache / key)
-                kept.add(key)
-            except OSError:
-                shutil.rmtree(cache / key, ignore_errors=True)  # a cache that cannot be written only costs time
-    if cache is not None and cache.is_dir():
-        for old in cache.iterdir():
-            if old.name not in kept:
-                shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+                key = run.result()
+            except Exception as error:  # every run ends before the first failure is raised
+                failure = failure or error
+            else:
+                if key is not None:
+                    kept.add(key)
+        if self._pool is not None:
+            self._pool.shutdown()
+        if failure is not None:
+            raise failure
+        cache = self.cache
+        if cache is not None and cache.is_dir():
+            for old in cache.iterdir():
+                if old.name not in kept:
+                    shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
 
 
+def _make_index(site: Path, index: str, uris: list[str], key: str, cache: Path | None) -> str | None:
+    """Index `index` of the pages `uris` into site/pagefind/<index>/, copied from `cache` when it holds the
+    index of these pages (`key`) or made and kept there; the key kept, or None."""
+    target = site / BUNDLE / index
+    if cache is not None and (cache / key).is_dir():
+        shutil.copytree(cache / key, target, dirs_exist_ok=True)
+        return key
+    _run_pagefind(site, uris, target, scratch=cache)
+    if cache is None:
+        return None
+    try:
+        shutil.copytree(target, cache / key)
+    except OSError:
+        shutil.rmtree(cache / key, ignore_errors=True)  # a cache that cannot be written only costs time
+        return None
+    return key
+
+
+WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+"""Pagefind runs at a time: one beside MkDocs's build, two at its end on a machine of two cores or more (each
+run uses more than one core a little, and holds its index in memory: about 1 GB for a shard of 4,000 articles)."""
 BUNDLE = "pagefind"
 """The site folder of the search indexes."""
 _OPTIONS = ["--force-language", "en", "--keep-index-url", "--exclude-selectors", ".headerlink", "--silent"]

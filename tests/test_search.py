@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import collections
 import gzip
+import itertools
 import json
 import math
+import shutil
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.search import ACTORS, SearchPlan
-
-
+from generator.search import ACTORS, IndexedPages, SearchPlan, _run_pagefind
 
 def fragments(index: Path) -> dict[str, dict]:
     """URL → what Pagefind keeps of each page of an index (its fragment: the text indexed, title, anchors)."""
@@ -42,6 +43,11 @@ def test_every_page_is_in_one_index_and_stays_there(actors: list[str], articles:
     assert all((index == ACTORS) == (kinds[uri] == "actor") for uri, index in where.items())
     assert not actors or plan.names[0] == ACTORS
     assert plan.index_of("chronology.md") is None
+    order = sorted([*kinds, "chronology.md"], key=plan.rank)  # the build's order: an index's pages together
+    held = [plan.index_of(uri) for uri in order]
+    assert [index for index, _ in itertools.groupby(held)] == [*plan.build_order, None][: len(set(held))]
+    assert sorted(plan.build_order) == sorted(plan.names) and (not plan.names or (plan.build_order[-1] == ACTORS) == bool(actors))
+    assert plan.counts() == dict(collections.Counter(where.values()))
     grown = SearchPlan.of(dict(kinds, **{"articles/zz-new.md": "article"}), size, shard)
     if grown.shards == plan.shards:  # the same number of shards: an added article moves no other
         assert all(grown.index_of(uri) == index for uri, index in where.items())
@@ -80,3 +86,27 @@ def test_a_small_shard_size_splits_the_article_index(sharded_site: Path) -> None
     assert set().union(*found) == {f"/articles/{a['id']}.html" for a in data["articles"]}
     indexes = ["actors", *(shard.name for shard in shards)] if (sharded_site / "pagefind" / "actors").is_dir() else [s.name for s in shards]
     assert f'data-indexes="{" ".join(indexes)}"' in (sharded_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_index_is_made_as_soon_as_its_pages_are_written_and_as_pagefind_makes_it_at_the_end(seeds_site: Path, tmp_path: Path) -> None:
+    """The pages handed in as MkDocs writes them (article pages first): the article index starts when the first
+    actor page comes (the last article page is written by then), before the actor pages are all in; every
+    index is what Pagefind makes of its pages in one run at the end."""
+    site = tmp_path / "site"
+    pages = {index: [p for p in sorted(seeds_site.glob(f"{folder}/*.html")) if "data-pagefind-body" in p.read_text(encoding="utf-8")] for index, folder in (("articles-1", "articles"), ("actors", "actors"))}
+    assert len(pages["actors"]) > 10 and len(pages["articles-1"]) > 1
+    for path in (*pages["actors"], *pages["articles-1"]):
+        (site / path.relative_to(seeds_site)).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, site / path.relative_to(seeds_site))
+    indexed = IndexedPages(site, {index: len(paths) for index, paths in pages.items()}, tmp_path / "cache")
+    for index, paths in pages.items():
+        for path in paths:
+            indexed.add(index, path.relative_to(seeds_site).as_posix(), path.read_text(encoding="utf-8"))
+            assert indexed.started == (("articles-1",) if index == "actors" else ())
+    indexed.finish()
+    assert indexed.started == ("articles-1", "actors")
+    for index, paths in pages.items():
+        _run_pagefind(site, [p.relative_to(seeds_site).as_posix() for p in paths], tmp_path / "whole" / index)
+        made, whole = fragments(site / "pagefind" / index), fragments(tmp_path / "whole" / index)
+        assert made == whole and len(made) == len(paths)
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache").iterdir()) == ["actors", "articles-1"]
