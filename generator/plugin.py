@@ -7,14 +7,15 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import assets_dir, search
 from .config import BriefingConfig
-from .pagecache import CachedPage, PageCache, setup_fingerprint
+from .pagecache import CachedPage, PageCache, output_fingerprint, setup_fingerprint
 from .pipeline import Build, build_briefing
 from .render import alias_slugs, atom_feed, redirect_html
 
@@ -57,6 +58,7 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             return config
         if config.nav is None:
             config.nav = SECTIONS
+        config.theme.dirs.append(str(assets_dir() / "theme"))  # the template of a page whose output is kept
         for extension in ("attr_list", "toc", "generator.passthrough"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
@@ -121,7 +123,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         files.append(File.generated(config, FEED, content=feed))
         return files
 
-    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    @event_priority(100)  # before any plugin changes it: what the theme wrote
+    def _keep_output(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.build is not None and isinstance(page, CachedPage):
+            page.keep(output)
+        return output
+
+    def _post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if self.build is None:
             return output
         self.indexed.start_ready()  # the page before this one is written: an index it completed can be made
@@ -136,6 +144,13 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
             if index is not None:
                 self.indexed.add(index, page.file.dest_uri, output)
         return output
+
+    on_post_page = CombinedEvent(_keep_output, _post_page)
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.build is not None:
+            self.page_cache.output = output_fingerprint(config, nav, BriefingPlugin)
+        return nav
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         if self.build is not None:
