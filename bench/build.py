@@ -95,7 +95,11 @@ def first_query(site: Path, query: str) -> dict[str, tuple[int, int, int]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request: object, client_address: object) -> None:
+            pass  # the browser dropped a connection it no longer needed (a request of a search it moved on from)
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     requested: list[str] = []
     sizes: dict[str, tuple[int, int]] = {}
@@ -194,12 +198,12 @@ def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     cold, cold_rss = timed(build, env)
     if cold_only:
         return cold_figures(n, words, site, cold, cold_rss)
-    count = len(site_pages(site))
     floors: list[float] = []
 
     def rebuild() -> tuple[float, int]:
-        """A warm build, with the MkDocs floor measured just before it: this machine's speed drifts within a run."""
-        floors.append(mkdocs_floor(corpus, work, count))
+        """A warm build, with the MkDocs floor (as many pages as the site has now) measured just before it: this
+        machine's speed drifts within a run."""
+        floors.append(mkdocs_floor(corpus, work, len(site_pages(site))))
         return timed(build, env)
 
     warm, warm_rss = rebuild()
@@ -221,7 +225,7 @@ def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     floor = nlp_seconds + plain_seconds
     print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores ({processes} usable)", flush=True)
     print(f"  floor: spaCy nlp.pipe alone      {nlp_seconds:8.1f} s ({words / nlp_seconds:,.0f} words/s, {processes} processes)")
-    print(f"  floor: MkDocs, {count} plain pages {plain_seconds:8.1f} s (Material + its search; the median of {', '.join(f'{f:.1f}' for f in floors)} s, one before each rebuild)")
+    print(f"  floor: MkDocs, {len(pages)} plain pages {plain_seconds:8.1f} s (Material + its search; the median of {', '.join(f'{f:.1f}' for f in floors)} s, one before each rebuild)")
     print(f"  cold build                       {cold:8.1f} s  = {cold / floor:.2f} × (spaCy + MkDocs floors)")
     for label, seconds, before, note in (
         ("warm build, nothing changed     ", warm, floors[0], ""),
