@@ -36,6 +36,8 @@ from .render import script_json
 TITLES = "search-titles.js"
 ICONS = Path(material.__file__).parent / "templates" / ".icons" / "material"
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+_INDEXED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
+"""Material's content element, marked for the index: what Pagefind indexes of a page."""
 _HEADER_END = re.compile(r"(</nav>\s*</header>)")
 
 
@@ -83,7 +85,7 @@ def with_search_box(output: str, indexed: bool, indexes: tuple[str, ...] = ()) -
     box = search_box().replace("data-briefing-search>", f'data-briefing-search data-indexes="{" ".join(indexes)}">', 1)
     output = _HEADER_END.sub(lambda m: box + m.group(1), output, count=1)
     if indexed:
-        output = _ARTICLE.sub('<article class="md-content__inner md-typeset" data-pagefind-body>', output, count=1)
+        output = _ARTICLE.sub(_INDEXED, output, count=1)
     return output
 
 
@@ -126,7 +128,7 @@ class SearchPlan:
         index = self.index_of(src_uri)
         return len(self.names) if index is None else self.build_order.index(index)
 
-    @property
+    @functools.cached_property
     def build_order(self) -> tuple[str, ...]:
         """The indexes in the order their pages are written."""
         return tuple(sorted(self.names, key=lambda name: name == ACTORS))
@@ -280,7 +282,6 @@ def _run_pagefind(site: Path, uris: list[str], target: Path, scratch: Path | Non
 
 
 _TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
-_INDEXED = '<article class="md-content__inner md-typeset" data-pagefind-body>'
 
 
 def _indexed_part(html: str) -> str:
