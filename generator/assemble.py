@@ -52,7 +52,7 @@ class Analyses(Protocol):
     def pop(self, id: str, /) -> ArticleAnalysis: ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class MergeRecord:
     """Event merging as the last build left it, before sorting: a build whose statements begin with the same ones
     (an article added after the others, as a story develops) merges only the statements after them."""

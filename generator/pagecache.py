@@ -69,6 +69,9 @@ def output_fingerprint(config: MkDocsConfig, nav: Navigation, own: type) -> str 
     for event in PAGE_EVENTS:
         if any(not isinstance(getattr(handler, "__self__", None), own) for handler in config.plugins.events.get(event, ())):
             return None
+    for folder in config.theme.dirs:  # templates of an override folder can read anything of a page (its update date)
+        if not any(Path(folder).is_relative_to(known) for known in _THEMES):
+            return None
     digest = hashlib.sha256()
     for name in ("mkdocs", "mkdocs-material", "jinja2", "markdown"):
         digest.update(f"{name} {version(name)}\0".encode())
@@ -76,9 +79,6 @@ def output_fingerprint(config: MkDocsConfig, nav: Navigation, own: type) -> str 
     items = sorted((name, value) for name, value in config.items() if name not in BUILD_ONLY)
     digest.update(_stable(items).encode())
     digest.update(str(nav).encode())  # its sections and pages, titled, with their addresses
-    for folder in config.theme.dirs:  # templates of an override folder can read anything of a page (its update date)
-        if not any(Path(folder).is_relative_to(known) for known in _THEMES):
-            return None
     return digest.hexdigest()
 
 
