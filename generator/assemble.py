@@ -12,11 +12,12 @@ import datetime as dt
 import functools
 import hashlib
 import heapq
+import itertools
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Protocol
 
@@ -53,6 +54,23 @@ class Analyses(Protocol):
 
 
 @dataclass(frozen=True)
+class ArticleStatements:
+    """What one article gave the last build: a build whose article and resolution answers (`_inputs`) are the
+    same takes its statements' digest and its quotes from here, without reading its analysis or making its
+    events again, unless merging needs them (`_merge`)."""
+
+    inputs: bytes
+    """Digest of the article and of what resolution answered for it (`_inputs`)."""
+    names: tuple[str, ...]
+    """The speaker and outlet names its quotations credit, which `_inputs` looks up."""
+    digest: bytes
+    """Of its statements (`_group_digest`)."""
+    count: int
+    """How many statements it gave."""
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
 class MergeRecord:
     """Event merging as the last build left it, before sorting: a build whose statements begin with the same ones
     (an article added after the others, as a story develops) merges only the statements after them."""
@@ -62,10 +80,12 @@ class MergeRecord:
     count: int
     """Statements merged."""
     digest: bytes
-    """Of those statements, in order (`_digests`)."""
+    """Of those statements, article by article (`_chain`)."""
     state: bytes
     """The merged events, their spans and the index (`_merge_events`), pickled: read only when merging goes on
     from them, not when a build's statements begin otherwise."""
+    articles: Mapping[str, ArticleStatements] = field(default_factory=dict)
+    """Article id → what it gave (`assemble`)."""
 
 
 def assemble(
@@ -80,31 +100,84 @@ def assemble(
     so the events and quotes built from them do not stand in memory beside all of them.
     `reused`: the articles' re-used paragraphs when already found (`find_reuse`). `merging`: the last build's
     event merging, gone on from when this build's statements begin with its; its own is appended to `record`."""
-    by_id = {a.id: a for a in articles}
-    text_paragraphs = {(a.id, p.n) for a in articles for p in a.paragraphs if p.kind == "text"}
-    events: list[Event] = []
+    known = merging.articles if merging is not None else {}
+    groups: list[_Group] = []
     quotes: list[Quote] = []
+    kept: dict[str, ArticleStatements] = {}
     for article in articles:
-        previous: Event | None = None
-        for source, sentence in analyses.pop(article.id).sourced():
-            if (article.id, sentence.paragraph) not in text_paragraphs:
-                continue
-            event = _event(sentence, source, by_id[article.id], index)
-            if event and event.reported and previous and _continues(sentence, previous, source):
-                event = dataclasses.replace(event, when=previous.when, reported=False, unread=())
-            if event:
-                events.append(event)
-                previous = event
-            quotes.extend(_quotes(sentence, source, index))
+        before = known.get(article.id)
+        if before is not None and before.inputs == _inputs(article, index, before.names):
+            kept[article.id] = before
+            quotes.extend(before.quotes)
+            if before.count:
+                groups.append(_Group(before.digest, before.count, functools.partial(_statements, article, analyses, index)))
+            continue
+        events, found, names = _statements(article, analyses, index, with_quotes=True)
+        quotes.extend(found)
+        digest = _group_digest(events) if record is not None or merging is not None else b""  # no state kept or read: no digest
+        kept[article.id] = ArticleStatements(_inputs(article, index, names), names, digest, len(events), tuple(found))
+        if events:
+            groups.append(_Group(digest, len(events), events))
+    merged = _merge(groups, merging, record)
+    if record:
+        record[-1] = dataclasses.replace(record[-1], articles=kept)
     return Briefing(
         articles=tuple(articles),
         actors=tuple(index.actors),
-        events=tuple(_merge_events(events, merging, record)),
+        events=tuple(merged),
         quotes=tuple(_merge_quotes(quotes)),
         cooccurrence=_cooccurrence(index),
         mention_spans=_mention_spans(index),
         reused=find_reuse(articles) if reused is None else reused,
     )
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One article's statements to merge: their digest and count, and the statements, or how to make them (an
+    article whose statements come before the point where merging goes on is not read)."""
+
+    digest: bytes
+    count: int
+    events: list[Event] | Callable[[], list[Event]]
+
+    def made(self) -> list[Event]:
+        return self.events if isinstance(self.events, list) else self.events()
+
+
+def _statements(article: Article, analyses: Analyses, index: ActorIndex, with_quotes: bool = False):
+    """The events of one article, in order (one per statement, before merging); `with_quotes`: with its quotes
+    and the names they credit, as (events, quotes, names)."""
+    text_paragraphs = {p.n for p in article.paragraphs if p.kind == "text"}
+    events: list[Event] = []
+    quotes: list[Quote] = []
+    names: dict[str, None] = {}
+    previous: Event | None = None
+    for source, sentence in analyses.pop(article.id).sourced():
+        if sentence.paragraph not in text_paragraphs:
+            continue
+        event = _event(sentence, source, article, index)
+        if event and event.reported and previous and _continues(sentence, previous, source):
+            event = dataclasses.replace(event, when=previous.when, reported=False, unread=())
+        if event:
+            events.append(event)
+            previous = event
+        if with_quotes:
+            quotes.extend(_quotes(sentence, source, index))
+            for quotation in sentence.quotations:
+                names.update((name, None) for name in (quotation.speaker, quotation.via) if name is not None)
+    return (events, quotes, tuple(names)) if with_quotes else events
+
+
+def _inputs(article: Article, index: ActorIndex, names: tuple[str, ...]) -> bytes:
+    """What an article's statements and quotes are made of besides its analysis (which the article fixes, in
+    one set-up): the article, the actors resolution put on its mentions and their kinds, and the actors the
+    names its quotations credit are found as."""
+    spans = [index.spans.get(Source(article.id, p.n)) for p in article.paragraphs]
+    actors = sorted({actor for found in spans if found for _, _, actor in found})
+    kinds = [index.kinds.get(actor) for actor in actors]
+    finds = [index.find(name) for name in names]
+    return hashlib.blake2b(pickle.dumps((article, spans, actors, kinds, finds), protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 def _event(sentence: Sentence, source: Source, article: Article, index: ActorIndex) -> Event | None:
@@ -189,6 +262,13 @@ def _quotes(sentence: Sentence, source: Source, index: ActorIndex) -> Iterable[Q
 
 
 def _merge_events(events: list[Event], merging: MergeRecord | None = None, record: list[MergeRecord] | None = None) -> list[Event]:
+    """`_merge` of statements in order, taken article by article (a run of statements of one article is one
+    group)."""
+    groups = [list(run) for _, run in itertools.groupby(events, key=lambda e: e.sources[0].article)]
+    return _merge([_Group(_group_digest(run), len(run), run) for run in groups], merging, record)
+
+
+def _merge(groups: list[_Group], merging: MergeRecord | None = None, record: list[MergeRecord] | None = None) -> list[Event]:
     """One event per statement, citing every article that reports it, dated with the most precise date.
 
     Two statements are one event when their wording is close and their dates can be the same time ("on
@@ -197,42 +277,58 @@ def _merge_events(events: list[Event], merging: MergeRecord | None = None, recor
     most keys are compared, and keys too common to tell events apart are passed over.
 
     Each statement is merged with the ones before it only, so that when `merging` (the last build's state)
-    merged the statements this list begins with, merging goes on from it: the same result, for the new
-    statements' work. The state reached is appended to `record`."""
-    kept = merging is not None or record is not None
-    digests = _digests(events, merging.count if merging else None) if kept else (b"", b"")  # no state: no digest
-    if merging is not None and merging.table == _table_id() and digests[0] == merging.digest:
+    merged the statements the groups begin with (the same digests, in order: `_chain`), merging goes on from
+    it: the same result, for the new statements' work; the groups before that point are not made. The state
+    reached is appended to `record`."""
+    chain = _chain(groups)
+    resume = None
+    if merging is not None and merging.table == _table_id():
+        resume = next((n for n, (digest, count) in enumerate(chain) if count == merging.count and digest == merging.digest), None)
+    if resume is not None:
         merged, spans, index = pickle.loads(merging.state)
-        start = merging.count
     else:
-        merged, spans, index, start = [], [], {}, 0
+        merged, spans, index, resume = [], [], {}, 0
     # spans: the time each merged event can be in (`_span`), beside it: compared with every candidate
-    for event in events[start:]:
-        first, last = span = _span(event)
-        keys = _index_keys(event, span)
-        pool: list[int] = []
-        for key in keys:
-            postings = index.get(key)
-            if postings is not None and len(postings) <= COMMON_KEY:
-                pool += postings
-        shared = Counter(pool)
-        candidates = _most_shared(shared)
-        match = next((i for i in candidates if first <= spans[i][1] and spans[i][0] <= last and _same_event(merged[i], event)), None)
-        if match is None:
-            match = len(merged)
-            merged.append(event)
-            spans.append(span)
-        else:
-            merged[match] = _combine(merged[match], event)
-            spans[match] = _span(merged[match])
-        for key in keys:
-            postings = index.setdefault(key, [])
-            if len(postings) <= COMMON_KEY and match not in postings:
-                postings.append(match)  # each event once per key: a count of shared keys, not of mentions
+    for group in groups[resume:]:
+        for event in group.made():
+            first, last = span = _span(event)
+            keys = _index_keys(event, span)
+            pool: list[int] = []
+            for key in keys:
+                postings = index.get(key)
+                if postings is not None and len(postings) <= COMMON_KEY:
+                    pool += postings
+            shared = Counter(pool)
+            candidates = _most_shared(shared)
+            match = next((i for i in candidates if first <= spans[i][1] and spans[i][0] <= last and _same_event(merged[i], event)), None)
+            if match is None:
+                match = len(merged)
+                merged.append(event)
+                spans.append(span)
+            else:
+                merged[match] = _combine(merged[match], event)
+                spans[match] = _span(merged[match])
+            for key in keys:
+                postings = index.setdefault(key, [])
+                if len(postings) <= COMMON_KEY and match not in postings:
+                    postings.append(match)  # each event once per key: a count of shared keys, not of mentions
     if record is not None:
         state = pickle.dumps((merged, spans, index), protocol=pickle.HIGHEST_PROTOCOL)
-        record.append(MergeRecord(_table_id(), len(events), digests[1], state))
+        digest, count = chain[-1]
+        record.append(MergeRecord(_table_id(), count, digest, state))
     return sorted(merged, key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))
+
+
+def _chain(groups: list[_Group]) -> list[tuple[bytes, int]]:
+    """The digest and count of the statements of the first n groups, for n from 0 to all: each digest that of the
+    one before it and of the next group's."""
+    digest, count = hashlib.blake2b(digest_size=16).digest(), 0
+    chain = [(digest, count)]
+    for group in groups:
+        digest = hashlib.blake2b(digest + group.digest, digest_size=16).digest()
+        count += group.count
+        chain.append((digest, count))
+    return chain
 
 
 class _Hashing:
@@ -245,20 +341,16 @@ class _Hashing:
         self.hash.update(data)
 
 
-def _digests(events: list[Event], count: int | None) -> tuple[bytes, bytes]:
-    """The digests of `events[:count]` and of all `events`, pickled one after the other, each on its own: what
-    objects events share (the same string, or equal ones) varies from build to build, most in `mkdocs serve`,
-    which builds in one process. The same digest is the same statements; the same statements pickled with
-    other objects shared within one of them give another one, which only costs a merge from the start."""
+def _group_digest(events: list[Event]) -> bytes:
+    """The digest of `events`, pickled one after the other, each on its own: what objects events share (the
+    same string, or equal ones) varies from build to build, most in `mkdocs serve`, which builds in one
+    process. The same digest is the same statements."""
     out = _Hashing()
     pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
-    at = out.hash.digest() if count == 0 else b""
-    for n, event in enumerate(events, 1):
+    for event in events:
         pickler.dump(event)
         pickler.clear_memo()
-        if n == count:
-            at = out.hash.digest()
-    return at, out.hash.digest()
+    return out.hash.digest()
 
 
 def _words(text: str) -> list[str]:

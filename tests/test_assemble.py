@@ -55,9 +55,10 @@ def statements(draw) -> list[Event]:
 @settings(max_examples=200, deadline=None)
 @given(statements(), st.data())
 def test_merging_goes_on_from_the_last_build_as_a_merge_from_the_start(events: list[Event], data) -> None:
-    """A build whose statements begin with the last build's merges only the ones after them, with the same
-    result as merging all from the start; when the statements it began with changed, it merges from the start."""
-    count = data.draw(st.integers(0, len(events)))
+    """A build whose statements begin with the last build's (article by article) merges only the ones after
+    them, with the same result as merging all from the start; when the statements it began with changed, it
+    merges from the start."""
+    count = data.draw(st.sampled_from(sorted({0, len(events)} | {n for n in range(1, len(events)) if events[n].sources[0].article != events[n - 1].sources[0].article})))
     records: list[MergeRecord] = []
     _merge_events(events[:count], record=records)
     expected = _merge_events(list(events))

@@ -263,3 +263,34 @@ def test_an_article_dated_after_the_others_is_merged_on_from_the_last_build(tmp_
     assert_same(added, whole)
     assert resumed and {e.sources[0].article for e in resumed} == {"zz-later"}
     assert len(indexed) > len(resumed)
+
+
+def test_an_article_whose_names_resolve_otherwise_gives_its_statements_again(tmp_path: Path, nlp) -> None:
+    """An article's statements are taken from the last build only when it and what resolution says of its
+    names are the same: an article dated after the others reads its own analysis alone, unless it changes the
+    actor of an earlier article's name (a surname alone, joined to the full name it now brings): then that
+    article's statements are made again, and event merging starts from the beginning."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in POOL[:4]:
+        shutil.copy(path, folder)
+    (folder / "aa-surname.txt").write_text(" date 2020-01-06 Mr. Dunmore said on Friday that the ferry office in Eastbay would close.\n", encoding="utf-8")
+    build(folder, tmp_path / "cache", nlp)
+    articles, _ = read_articles(folder, today=dt.date.today())
+    later = max(a.date for a in articles) + dt.timedelta(days=1)
+    made: list[str] = []
+    real = assemble_module._statements
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(assemble_module, "_statements", lambda article, *rest, **options: made.append(article.id) or real(article, *rest, **options))
+        (folder / "zz-later.txt").write_text(f" date {later.isoformat()} The Eastbay Harbour Board met on Monday.\n", encoding="utf-8")
+        build(folder, tmp_path / "cache", nlp)
+        assert made == ["zz-later"]
+        made.clear()
+        (folder / "zz-latest.txt").write_text(f" date {later.isoformat()} {ADDED[0]}\n", encoding="utf-8")
+        named = build(folder, tmp_path / "cache", nlp)
+        others = sorted(a.id for a in read_articles(folder, today=dt.date.today())[0] if a.id not in ("aa-surname", "zz-latest"))
+        assert made[:2] == ["aa-surname", "zz-latest"] and sorted(made[2:]) == others, "the changed and new ones, then all for a merge from the start"
+    whole = full(folder, tmp_path / "whole", nlp)
+    assert_same(named, whole)
+    office = next(e for e in whole.briefing.events if e.sources[0].article == "aa-surname")
+    assert "ilse-dunmore" in office.actors, "the surname alone is the full name's actor now"
