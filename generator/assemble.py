@@ -24,7 +24,7 @@ from typing import Protocol
 import wordfreq
 from rapidfuzz import fuzz
 
-from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Reuse, Sentence, Source, TimeRef
+from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Reuse, Sentence, Source, TimeRef, value_digest
 from .resolve import ActorIndex, reported_on, resolve_date
 from .reuse import find_reuse
 
@@ -82,7 +82,7 @@ class MergeRecord:
     digest: bytes
     """Of those statements, article by article (`_chain`)."""
     state: bytes
-    """The merged events, their spans and the index (`_merge_events`), pickled: read only when merging goes on
+    """The merged events, their spans, the index and the events' digests (`_merge`), pickled: read only when merging goes on
     from them, not when a build's statements begin otherwise."""
     articles: Mapping[str, ArticleStatements] = field(default_factory=dict)
     """Article id → what it gave (`assemble`)."""
@@ -95,11 +95,14 @@ def assemble(
     reused: dict[Source, Reuse] | None = None,
     merging: MergeRecord | None = None,
     record: list[MergeRecord] | None = None,
+    digests: dict[int, bytes] | None = None,
 ) -> Briefing:
     """The briefing of the corpus. Takes each article's analysis once (`pop`): held ones are let go once read,
     so the events and quotes built from them do not stand in memory beside all of them.
     `reused`: the articles' re-used paragraphs when already found (`find_reuse`). `merging`: the last build's
-    event merging, gone on from when this build's statements begin with its; its own is appended to `record`."""
+    event merging, gone on from when this build's statements begin with its; its own is appended to `record`.
+    `digests` is given the `value_digest` of every event, by its `id()`: those merging kept from the last build
+    are not digested again (the render compares pages' contexts by them)."""
     known = merging.articles if merging is not None else {}
     groups: list[_Group] = []
     quotes: list[Quote] = []
@@ -118,7 +121,7 @@ def assemble(
         kept[article.id] = ArticleStatements(_inputs(article, index, names), names, digest, len(events), tuple(found))
         if events:
             groups.append(_Group(digest, len(events), events))
-    merged = _merge(groups, merging, record)
+    merged = _merge(groups, merging, record, digests)
     if record:
         record[-1] = dataclasses.replace(record[-1], articles=kept)
     return Briefing(
@@ -268,7 +271,9 @@ def _merge_events(events: list[Event], merging: MergeRecord | None = None, recor
     return _merge([_Group(_group_digest(run), len(run), run) for run in groups], merging, record)
 
 
-def _merge(groups: list[_Group], merging: MergeRecord | None = None, record: list[MergeRecord] | None = None) -> list[Event]:
+def _merge(
+    groups: list[_Group], merging: MergeRecord | None = None, record: list[MergeRecord] | None = None, digests: dict[int, bytes] | None = None
+) -> list[Event]:
     """One event per statement, citing every article that reports it, dated with the most precise date.
 
     Two statements are one event when their wording is close and their dates can be the same time ("on
@@ -279,15 +284,17 @@ def _merge(groups: list[_Group], merging: MergeRecord | None = None, record: lis
     Each statement is merged with the ones before it only, so that when `merging` (the last build's state)
     merged the statements the groups begin with (the same digests, in order: `_chain`), merging goes on from
     it: the same result, for the new statements' work; the groups before that point are not made. The state
-    reached is appended to `record`."""
+    reached is appended to `record`, with the `value_digest` of each merged event, which `digests` is given
+    (by `id()`): an event the statements after that point did not change keeps the digest it had."""
     chain = _chain(groups)
     resume = None
     if merging is not None and merging.table == _table_id():
         resume = next((n for n, (digest, count) in enumerate(chain) if count == merging.count and digest == merging.digest), None)
     if resume is not None:
-        merged, spans, index = pickle.loads(merging.state)
+        merged, spans, index, digested = pickle.loads(merging.state)
     else:
-        merged, spans, index, resume = [], [], {}, 0
+        merged, spans, index, digested, resume = [], [], {}, [], 0
+    changed: set[int] = set()
     # spans: the time each merged event can be in (`_span`), beside it: compared with every candidate
     for group in groups[resume:]:
         for event in group.made():
@@ -305,15 +312,22 @@ def _merge(groups: list[_Group], merging: MergeRecord | None = None, record: lis
                 match = len(merged)
                 merged.append(event)
                 spans.append(span)
+                digested.append(b"")
             else:
                 merged[match] = _combine(merged[match], event)
                 spans[match] = _span(merged[match])
+            changed.add(match)
             for key in keys:
                 postings = index.setdefault(key, [])
                 if len(postings) <= COMMON_KEY and match not in postings:
                     postings.append(match)  # each event once per key: a count of shared keys, not of mentions
+    if record is not None or digests is not None:
+        for i in changed:
+            digested[i] = value_digest(merged[i])
+        if digests is not None:
+            digests.update(zip(map(id, merged), digested))
     if record is not None:
-        state = pickle.dumps((merged, spans, index), protocol=pickle.HIGHEST_PROTOCOL)
+        state = pickle.dumps((merged, spans, index, digested), protocol=pickle.HIGHEST_PROTOCOL)
         digest, count = chain[-1]
         record.append(MergeRecord(_table_id(), count, digest, state))
     return sorted(merged, key=lambda e: (e.when.start, PRECISIONS.index(e.when.precision), e.sources[0], e.id))

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Actor, Article, Briefing, Event, Quote
+from .model import Actor, Article, Briefing, Event, Quote, value_digest
 
 Key = tuple[str, str]
 """What a page read: (kind, id). Kinds: "article" (an article as ingested: title, date, outlet, paragraphs),
@@ -120,10 +120,15 @@ class Tracker:
     """One render's bookkeeping: the key table (continuing the previous render's, so that its pages' indexes stay
     valid), the digests of page contexts, and which previous pages can be kept."""
 
-    def __init__(self, previous: RenderRecord | None = None, keep: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self, previous: RenderRecord | None = None, keep: Callable[[str], bool] | None = None, known: Mapping[int, bytes] | None = None
+    ) -> None:
         self.previous = previous
         self.keep_page = keep
         """Takes the previous render's page `uri` as it is (False when it cannot: its file is gone)."""
+        self.known = known or {}
+        """`id()` → `value_digest` of briefing objects whose digest is known already (events event merging kept:
+        `assemble`), held by the briefing while the render lasts."""
         self.keys: list[Key] = list(previous.keys) if previous else []
         self.indexes: dict[Key, int] = {key: i for i, key in enumerate(self.keys)}
         self.pages: dict[str, tuple[bytes | None, bytes]] = {}
@@ -169,7 +174,7 @@ class Tracker:
         if isinstance(obj, SHARED):
             found = self._shared.get(id(obj))
             if found is None:
-                found = self._shared[id(obj)] = digest(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+                found = self._shared[id(obj)] = self.known.get(id(obj)) or value_digest(obj)
                 self._alive.append(obj)
             return _ref, (found,)
         if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import operator
+import pickle
 from collections.abc import Callable, Iterator
 from dataclasses import field
 from typing import Literal, TypeVar, dataclass_transform
@@ -37,6 +39,12 @@ def frozen(cls: T | None = None, /, **options: bool) -> T | Callable[[T], T]:
         return made
 
     return make if cls is None else make(cls)
+
+
+def value_digest(value: object) -> bytes:
+    """The digest of a model value, pickled: what the render's bookkeeping compares an event, actor, quote or
+    article by (`incremental.Tracker`), and what event merging keeps beside the events it keeps."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=16).digest()
 
 
 ACTOR_KINDS: tuple[ActorKind, ...] = ("person", "organization", "country", "place", "media")

@@ -206,14 +206,15 @@ def _build(
     _save(cache_dir, REUSE_CACHE, setup, reuse_record)
     merging = _take(cache_dir, MERGE_CACHE, setup, MergeRecord)
     merged: list[MergeRecord] | None = None if cache_dir is None else []  # without a cache, no state is made
+    digests: dict[int, bytes] = {}
     with gc_paused():
-        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused, merging, merged)
+        briefing = assemble(articles, analyses, resolve_actors(articles, analyses), reused, merging, merged, digests)
     if merged:
         _save(cache_dir, MERGE_CACHE, setup, merged[0])
     layout = chronology_layout(briefing)
     folder = None if cache_dir is None else cache_dir / PAGES
     pages = PageStore(folder)
-    tracker = Tracker(_take(cache_dir, RENDER_CACHE, setup, RenderRecord), keep=pages.keep)
+    tracker = Tracker(_take(cache_dir, RENDER_CACHE, setup, RenderRecord), keep=pages.keep, known=digests)
     with gc_frozen():
         render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add, tracker=tracker)
     pages.prune()

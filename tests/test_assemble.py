@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import Counter
 from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.assemble import CANDIDATES, MergeRecord, _index_keys, _merge_events, _most_shared
-from generator.model import Event, Source, TimeRef
+from generator.assemble import CANDIDATES, MergeRecord, _Group, _group_digest, _index_keys, _merge, _merge_events, _most_shared
+from generator.model import Event, Source, TimeRef, value_digest
 
 
 @settings(max_examples=300, deadline=None)
@@ -52,6 +53,11 @@ def statements(draw) -> list[Event]:
     return events
 
 
+def _runs(events: list[Event]) -> list[list[Event]]:
+    """The statements article by article, as `assemble` hands them to `_merge`."""
+    return [list(run) for _, run in itertools.groupby(events, key=lambda e: e.sources[0].article)]
+
+
 @settings(max_examples=200, deadline=None)
 @given(statements(), st.data())
 def test_merging_goes_on_from_the_last_build_as_a_merge_from_the_start(events: list[Event], data) -> None:
@@ -66,6 +72,9 @@ def test_merging_goes_on_from_the_last_build_as_a_merge_from_the_start(events: l
     with patch("generator.assemble._index_keys", side_effect=lambda e, span: keyed.append(e) or _index_keys(e, span)):
         assert _merge_events(list(events), merging=records[0]) == expected
     assert keyed == events[count:]
+    digests: dict[int, bytes] = {}
+    resumed = _merge([_Group(_group_digest(run), len(run), run) for run in _runs(events)], records[0], digests=digests)
+    assert {id(e): value_digest(e) for e in resumed} == digests, "an event kept from the last build keeps its digest only when unchanged"
     if count:
         _merge_events(events[:count], record=records)
         changed = list(events)

@@ -294,3 +294,24 @@ def test_an_article_whose_names_resolve_otherwise_gives_its_statements_again(tmp
     assert_same(named, whole)
     office = next(e for e in whole.briefing.events if e.sources[0].article == "aa-surname")
     assert "ilse-dunmore" in office.actors, "the surname alone is the full name's actor now"
+
+
+def test_an_event_reported_again_by_an_article_dated_after_the_others_cites_both(tmp_path: Path, nlp) -> None:
+    """An article dated after the others that reports an earlier event again: merging goes on from the last
+    build's state, and the event cites both articles on every page, as a full build gives."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in POOL[:4]:
+        shutil.copy(path, folder)
+    articles, _ = read_articles(folder, today=dt.date.today())
+    later = max(a.date for a in articles) + dt.timedelta(days=2)
+    day = (later - dt.timedelta(days=1)).strftime("%-d %B %Y")
+    statement = f"The Eastbay Harbour Board closed two piers in Eastbay on {day} after a storm."
+    (folder / "zy-first.txt").write_text(f" date {(later - dt.timedelta(days=1)).isoformat()} {statement}\n", encoding="utf-8")
+    build(folder, tmp_path / "cache", nlp)
+    (folder / "zz-again.txt").write_text(f" date {later.isoformat()} Officials counted the damage.\n\n{statement}\n", encoding="utf-8")
+    again = build(folder, tmp_path / "cache", nlp)
+    whole = full(folder, tmp_path / "whole", nlp)
+    closed = next(e for e in whole.briefing.events if e.text == statement)
+    assert [s.article for s in closed.sources] == ["zy-first", "zz-again"]
+    assert_same(again, whole)
