@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from importlib.metadata import version
 from typing import Protocol
 
-import wordfreq
 from rapidfuzz import fuzz
 
 from .model import PRECISIONS, Actor, Article, ArticleAnalysis, Briefing, Event, Quote, Reuse, Sentence, Source, TimeRef, value_digest
@@ -373,6 +372,8 @@ def _words(text: str) -> list[str]:
 
 @functools.cache
 def _frequencies() -> dict[str, float]:
+    import wordfreq  # where it is read: a build that merges nothing does not load it
+
     return wordfreq.get_frequency_dict("en", wordlist=WORDLIST)
 
 

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
+import importlib.metadata
 import itertools
 import logging
 import multiprocessing
@@ -21,9 +22,11 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+if TYPE_CHECKING:  # spaCy is imported where a text is parsed: a build that parses nothing does not load it
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span, Token
 
 from .ingest import content_hash
 from .knowledge import Knowledge, knowledge
@@ -86,11 +89,12 @@ def load_model(name: str) -> Language:
 
 
 def model_id(name: str) -> str:
-    """Name and versions of the model, without loading it: part of every cache key."""
-    import spacy
-    from spacy.util import get_package_version
-
-    return f"{name}-{get_package_version(name) or 'local'}-spacy{spacy.__version__}"
+    """Name and versions of the model, without loading it (nor importing spaCy): part of every cache key."""
+    try:
+        installed = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        installed = "local"
+    return f"{name}-{installed}-spacy{importlib.metadata.version('spacy')}"
 
 
 class Analyses(Mapping[str, ArticleAnalysis]):

@@ -14,9 +14,8 @@ import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from spacy.tokens import Doc
 from tqdm import tqdm
 
 from . import __version__, templates_dir
@@ -28,6 +27,9 @@ from .model import Article, Briefing, Problem
 from .render import chronology_layout, make_environment, render, site_summary, write_briefing_json
 from .resolve import resolve_actors
 from .reuse import ReuseRecord, find_reuse_after
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 class PageStore(Mapping[str, str]):
