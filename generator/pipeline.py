@@ -40,6 +40,8 @@ class PageStore(Mapping[str, str]):
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
         self._uris: dict[str, None] = {}
+        self.written: set[str] = set()
+        """The pages this build rendered (the others are kept as the last build wrote them)."""
         self._texts: dict[str, str] = {}
         self._folders: set[Path] = set()
         """The folders made (or found) so far: thousands of pages share a few."""
@@ -55,6 +57,7 @@ class PageStore(Mapping[str, str]):
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
         self._uris[uri] = None
+        self.written.add(uri)
 
     def keep(self, uri: str) -> bool:
         """Page `uri` as the last build wrote it, when its file is there."""
@@ -284,7 +287,10 @@ def _load_build(cache_dir: Path | None, key: str) -> Build | None:
             build = pickle.load(handle)
     except UNREADABLE:
         return None
-    return build if isinstance(build, Build) and build.intact() else None
+    if not isinstance(build, Build) or not build.intact():
+        return None
+    build.pages.written.clear()  # this build rendered none of them
+    return build
 
 
 R = TypeVar("R")

@@ -51,6 +51,8 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         self.updated = "1970-01-01"
         self.search_plan: search.SearchPlan | None = None
         self.indexed = search.IndexedPages()
+        self.handed_in: set[str] = set()
+        """src_uri of the pages handed to the search indexes before MkDocs writes them."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.build = None
@@ -100,7 +102,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         article_bytes = sum(pages.size(uri) for uri, kind in kinds.items() if kind == "article")
         self.search_plan = search.SearchPlan.of(kinds, article_bytes, self.config.search_shard_mb * 1e6)
         self.indexed = search.IndexedPages(Path(config.site_dir), self.search_plan.counts(), base / self.config.cache_dir / "pagefind")
-        for uri in sorted(pages, key=self.search_plan.rank):  # an index's pages together: it is made while MkDocs writes the rest
+        # an index's pages together, those rendered by this build first (its others are handed in by their kept
+        # outputs before MkDocs writes any page): it is made while MkDocs writes the rest
+        for uri in sorted(pages, key=lambda uri: (self.search_plan.rank(uri), uri not in pages.written)):
             if files.get_file_from_path(uri) is not None:
                 log.info("%s in docs_dir is replaced by the generated page", uri)
                 files.remove(files.get_file_from_path(uri))
@@ -132,7 +136,6 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
     def _post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         if self.build is None:
             return output
-        self.indexed.start_ready()  # the page before this one is written: an index it completed can be made
         if "</head>" not in output:
             return output
         href = get_relative_url(FEED, page.url)
@@ -141,8 +144,9 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.config.search and self.search_plan is not None:
             index = self.search_plan.index_of(page.file.src_uri)
             output = search.with_search_box(output, index is not None, self.search_plan.names)
-            if index is not None:
-                self.indexed.add(index, page.file.dest_uri, output)
+            if index is not None and page.file.src_uri not in self.handed_in:
+                key = page.output_key if isinstance(page, CachedPage) else None
+                self.indexed.add(index, page.file.dest_uri, output, key)
         return output
 
     on_post_page = CombinedEvent(_keep_output, _post_page)
@@ -151,6 +155,19 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         if self.build is not None:
             self.page_cache.output = output_fingerprint(config, nav, BriefingPlugin)
         return nav
+
+    def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
+        """Every page is converted: hand the search indexes the pages whose kept outputs MkDocs writes again."""
+        self.handed_in = set()
+        if self.build is None or not self.config.search or self.search_plan is None:
+            return env
+        for file in files.documentation_pages():
+            page = file.page
+            index = self.search_plan.index_of(file.src_uri)
+            if index is not None and isinstance(page, CachedPage) and page.output_kept and page.output_key is not None:
+                if self.indexed.add_kept(index, file.dest_uri, page.output_key):
+                    self.handed_in.add(file.src_uri)
+        return env
 
     def on_pre_page(self, page: Page, /, *, config: MkDocsConfig, files: Files) -> Page:
         if self.build is not None:

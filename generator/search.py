@@ -143,37 +143,69 @@ class SearchPlan:
 
 
 class IndexedPages:
-    """The pages of each index as the build writes them, with a digest of each index's pages. An index whose
-    pages are all written is made at once, while MkDocs writes the rest of the site (Pagefind on the other
-    core); one whose pages are those of the last build is copied from the `cache` folder instead. `finish`
-    makes the others and waits for all.
+    """The pages of each index as the build hands them in, with a digest of each index's pages. An index whose
+    pages are all in is made at once, while MkDocs writes the rest of the site (Pagefind on the other core);
+    one whose pages are those of the last build is copied from the `cache` folder instead. `finish` makes the
+    others and waits for all.
 
-    MkDocs writes a page after its post_page event: an index whose last page came in is started at the next
-    page's (`start_ready`), or at the end."""
+    Pagefind reads each page's indexed part (`_indexed_part`), kept in a store under `cache` (`PARTS`) by a key
+    that fixes it: the key of a page's kept theme output, else the part's digest. A page whose kept output the
+    build writes again is handed in by that key alone (`add_kept`) before MkDocs writes any page, so an index
+    waits only for the pages rendered again."""
 
     def __init__(
         self, site: Path | None = None, expected: Mapping[str, int] | None = None, cache: Path | None = None, workers: int | None = None
     ) -> None:
-        self.pages: dict[str, list[str]] = {}
-        self._digests: dict[str, hashlib._Hash] = {}
+        self.pages: dict[str, list[tuple[str, str]]] = {}
+        """Index → (dest_uri, part key) of its pages handed in so far."""
         self.site = site
         self.cache = cache
         self.expected = dict(expected or {})
-        """Index → how many pages it holds: when they are all in, it can be made."""
+        """Index → how many pages it holds: when they are all in, it is made."""
         self.workers = workers or WORKERS
-        self._ready: list[str] = []
         self._started: dict[str, Future[str | None]] = {}
         self._pool: ThreadPoolExecutor | None = None
+        self._scratch: tempfile.TemporaryDirectory | None = None
+        self._used: set[str] = set()
+        """The part keys of this build: the store's others are removed at the end."""
 
-    def add(self, index: str, dest_uri: str, output: str) -> None:
-        self.start_ready()
+    @functools.cached_property
+    def parts(self) -> Path:
+        """The store of indexed parts: under the cache folder, or a temporary folder without one."""
+        if self.cache is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="briefing-parts-")
+            return Path(self._scratch.name)
+        return self.cache / PARTS
+
+    def add(self, index: str, dest_uri: str, output: str, key: str | None = None) -> None:
+        """Page `dest_uri` of `index`, `output` its HTML as the site has it; `key` the key of its kept theme
+        output, which fixes its indexed part (None: the part's digest is its key)."""
+        part = _indexed_part(output)
+        key = key or hashlib.sha256(part.encode()).hexdigest()
+        path = self.parts / f"{key}.html"
+        if not path.is_file():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
+                handle.write(part)
+            os.replace(handle.name, path)
+        self._take(index, dest_uri, key)
+
+    def add_kept(self, index: str, dest_uri: str, key: str) -> bool:
+        """Page `dest_uri` of `index` by the key of the kept theme output the build writes again: False when the
+        store lacks its part (the page is then handed in with `add` when MkDocs writes it)."""
+        if self.site is None or not (self.parts / f"{key}.html").is_file():
+            return False
+        self._take(index, dest_uri, key)
+        return True
+
+    def _take(self, index: str, dest_uri: str, key: str) -> None:
         if index in self._started:
             raise SearchIndexError(f"{dest_uri} came after its index ({index}) was made")
-        self.pages.setdefault(index, []).append(dest_uri)
-        digest = self._digests.setdefault(index, hashlib.sha256(_pagefind_setup().encode()))
-        digest.update(dest_uri.encode() + b"\0" + output.encode() + b"\0")
-        if len(self.pages[index]) == self.expected.get(index):
-            self._ready.append(index)
+        self._used.add(key)
+        pages = self.pages.setdefault(index, [])
+        pages.append((dest_uri, key))
+        if len(pages) == self.expected.get(index):
+            self._start(index)
 
     @property
     def started(self) -> tuple[str, ...]:
@@ -181,31 +213,29 @@ class IndexedPages:
         return tuple(self._started)
 
     def key(self, index: str) -> str:
-        return f"{index}-{self._digests[index].hexdigest()[:32]}"
-
-    def start_ready(self) -> None:
-        """Start the indexes whose last page has been written since it came in."""
-        if self.site is None:
-            return
-        while self._ready:
-            self._start(self._ready.pop(0))
+        """The index's pages and their parts, in any order, and Pagefind's version and options."""
+        digest = hashlib.sha256(_pagefind_setup().encode())
+        for dest_uri, key in sorted(self.pages[index]):
+            digest.update(f"{dest_uri}\0{key}\0".encode())
+        return f"{index}-{digest.hexdigest()[:32]}"
 
     def _start(self, index: str) -> None:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pagefind")
-        assert self.site is not None
-        self._started[index] = self._pool.submit(_make_index, self.site, index, self.pages[index], self.key(index), self.cache)
-
-    def finish(self) -> None:
-        """Make every index not made yet, wait for them all, and remove from the cache the indexes no longer
-        used. The first failure is raised once every run has ended."""
         if self.site is None:
             return
-        self._ready.clear()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="pagefind")
+        pages = [(dest_uri, self.parts / f"{key}.html") for dest_uri, key in self.pages[index]]
+        self._started[index] = self._pool.submit(_make_index, self.site, index, pages, self.key(index), self.cache)
+
+    def finish(self) -> None:
+        """Make every index not made yet, wait for them all, and remove from the cache the indexes and parts no
+        longer used. The first failure is raised once every run has ended."""
+        if self.site is None:
+            return
         for index in self.pages:
             if index not in self._started:
                 self._start(index)
-        kept: set[str] = set()
+        kept: set[str] = {PARTS}
         failure: Exception | None = None
         for run in self._started.values():
             try:
@@ -217,6 +247,8 @@ class IndexedPages:
                     kept.add(key)
         if self._pool is not None:
             self._pool.shutdown()
+        if self._scratch is not None:
+            self._scratch.cleanup()
         if failure is not None:
             raise failure
         cache = self.cache
@@ -224,16 +256,30 @@ class IndexedPages:
             for old in cache.iterdir():
                 if old.name not in kept:
                     shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+            if (cache / PARTS).is_dir():
+                for part in (cache / PARTS).iterdir():
+                    if part.name.removesuffix(".html") not in self._used:
+                        part.unlink(missing_ok=True)
 
 
-def _make_index(site: Path, index: str, uris: list[str], key: str, cache: Path | None) -> str | None:
-    """Index `index` of the pages `uris` into site/pagefind/<index>/, copied from `cache` when it holds the
-    index of these pages (`key`) or made and kept there; the key kept, or None."""
+def _make_index(site: Path, index: str, pages: list[tuple[str, Path]], key: str, cache: Path | None) -> str | None:
+    """Index `index` of `pages` ((dest_uri, its indexed part)) into site/pagefind/<index>/, copied from `cache`
+    when it holds the index of these pages (`key`) or made and kept there; the key kept, or None."""
     target = site / BUNDLE / index
     if cache is not None and (cache / key).is_dir():
         shutil.copytree(cache / key, target, dirs_exist_ok=True)
         return key
-    _run_pagefind(site, uris, target, scratch=cache)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache, prefix=".pages-") as folder:
+        for dest_uri, part in pages:
+            copy = Path(folder) / dest_uri
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(part, copy)  # the store's file, not a copy of it
+            except OSError:
+                shutil.copyfile(part, copy)
+        _pagefind(Path(folder), target)
     if cache is None:
         return None
     try:
@@ -249,6 +295,8 @@ WORKERS = max(1, min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaf
 run uses more than one core a little, and holds its index in memory: about 1 GB for a shard of 4,000 articles)."""
 BUNDLE = "pagefind"
 """The site folder of the search indexes."""
+PARTS = "parts"
+"""The folder of indexed parts under the search cache (`IndexedPages`)."""
 _OPTIONS = ["--force-language", "en", "--keep-index-url", "--exclude-selectors", ".headerlink", "--silent"]
 
 
@@ -257,26 +305,27 @@ def _pagefind_setup() -> str:
     return f"pagefind-bin {importlib.metadata.version('pagefind-bin')} {' '.join(_OPTIONS)}"
 
 
-def _run_pagefind(site: Path, uris: list[str], target: Path, scratch: Path | None = None) -> None:
-    """Pagefind over the pages `uris` of the site only: it reads a folder of their indexed parts (under
-    `scratch`, or the system's temporary folder), by the same paths, so page URLs are those of the site."""
+def _run_pagefind(site: Path, uris: list[str], target: Path) -> None:
+    """Pagefind over the pages `uris` of the site only, as the build runs it: over a folder of their indexed
+    parts by the same paths, so page URLs are those of the site (the bench times it so)."""
+    with tempfile.TemporaryDirectory(prefix=".pages-") as folder:
+        for uri in uris:
+            copy = Path(folder) / uri
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_text(_indexed_part((site / uri).read_text(encoding="utf-8")), encoding="utf-8")
+        _pagefind(Path(folder), target)
+
+
+def _pagefind(pages: Path, target: Path) -> None:
+    """Pagefind over the folder `pages`, its index written to `target`."""
     from pagefind_bin import get_executable
 
-    if scratch is not None:
-        scratch.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=scratch, prefix=".pages-") as folder:
-        pages = Path(folder)
-        for uri in uris:
-            copy = pages / uri
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            html = (site / uri).read_text(encoding="utf-8")
-            copy.write_text(_indexed_part(html), encoding="utf-8")
-        shutil.rmtree(target, ignore_errors=True)
-        command = [str(get_executable()), "--site", str(pages), "--output-path", str(target.resolve()), *_OPTIONS]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SearchIndexError(f"Pagefind could not run: {error}") from error
+    shutil.rmtree(target, ignore_errors=True)
+    command = [str(get_executable()), "--site", str(pages), "--output-path", str(target.resolve()), *_OPTIONS]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchIndexError(f"Pagefind could not run: {error}") from error
     if done.returncode != 0:
         raise SearchIndexError(f"Pagefind failed ({done.returncode}): {html.unescape(done.stderr.strip() or done.stdout.strip())[:2000]}")
 

@@ -95,21 +95,22 @@ def test_a_small_shard_size_splits_the_article_index(sharded_site: Path) -> None
     assert f'data-indexes="{" ".join(indexes)}"' in (sharded_site / "index.html").read_text(encoding="utf-8")
 
 
-def test_an_index_is_made_as_soon_as_its_pages_are_written_and_as_pagefind_makes_it_at_the_end(seeds_site: Path, tmp_path: Path) -> None:
-    """The pages handed in as MkDocs writes them (article pages first): the article index starts when the first
-    actor page comes (the last article page is written by then), before the actor pages are all in; every
-    index is what Pagefind makes of its pages in one run at the end."""
+def test_an_index_is_made_as_soon_as_its_pages_are_in_and_as_pagefind_makes_it_at_the_end(seeds_site: Path, tmp_path: Path) -> None:
+    """The pages handed in as MkDocs writes them (article pages first): the article index starts with its last
+    page, before the actor pages are all in; in the next build, the pages handed in by the keys of their kept
+    outputs before any is written start their index at once. Every index is what Pagefind makes of its pages
+    in one run at the end."""
     site = tmp_path / "site"
     pages = {index: [p for p in sorted(seeds_site.glob(f"{folder}/*.html")) if "data-pagefind-body" in p.read_text(encoding="utf-8")] for index, folder in (("articles-1", "articles"), ("actors", "actors"))}
     assert len(pages["actors"]) > 10 and len(pages["articles-1"]) > 1
-    for path in (*pages["actors"], *pages["articles-1"]):
-        (site / path.relative_to(seeds_site)).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, site / path.relative_to(seeds_site))
-    indexed = IndexedPages(site, {index: len(paths) for index, paths in pages.items()}, tmp_path / "cache")
+    expected = {index: len(paths) for index, paths in pages.items()}
+    indexed = IndexedPages(site, expected, tmp_path / "cache")
     for index, paths in pages.items():
-        for path in paths:
-            indexed.add(index, path.relative_to(seeds_site).as_posix(), path.read_text(encoding="utf-8"))
-            assert indexed.started == (("articles-1",) if index == "actors" else ())
+        for n, path in enumerate(paths, 1):
+            key = f"kept-{path.stem}" if index == "actors" else None  # actor pages as pages with kept outputs
+            indexed.add(index, path.relative_to(seeds_site).as_posix(), path.read_text(encoding="utf-8"), key)
+            done = n == len(paths)
+            assert indexed.started == ((("articles-1", "actors") if done else ("articles-1",)) if index == "actors" else (("articles-1",) if done else ()))
     indexed.finish()
     assert indexed.started == ("articles-1", "actors")
     for index, paths in pages.items():  # Pagefind over the whole pages, as they are on the site
@@ -121,4 +122,15 @@ def test_an_index_is_made_as_soon_as_its_pages_are_written_and_as_pagefind_makes
         subprocess.run(command, check=True, capture_output=True)
         assert len(fragments(whole / "index")) == len(paths)
         assert files(site / "pagefind" / index) == files(whole / "index")  # byte for byte
-    assert sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache").iterdir()) == ["actors", "articles-1"]
+    again = IndexedPages(tmp_path / "again", expected, tmp_path / "cache")
+    assert not again.add_kept("actors", "actors/unknown.html", "kept-unknown"), "a key the store lacks"
+    for path in pages["actors"]:
+        assert again.add_kept("actors", path.relative_to(seeds_site).as_posix(), f"kept-{path.stem}")
+    assert again.started == ("actors",), "started before any page is written"
+    for path in pages["articles-1"]:
+        again.add("articles-1", path.relative_to(seeds_site).as_posix(), path.read_text(encoding="utf-8"))
+    again.finish()
+    for index in pages:  # the same pages: the cached indexes
+        assert files(tmp_path / "again" / "pagefind" / index) == files(site / "pagefind" / index)
+    assert len(list((tmp_path / "cache" / "parts").iterdir())) == sum(expected.values())
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "cache").iterdir() if p.name != "parts") == ["actors", "articles-1"]
