@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -110,14 +111,23 @@ class Analyses(Mapping[str, ArticleAnalysis]):
         files: dict[str, Path],
         held: dict[str, ArticleAnalysis],
         again: Callable[[str], ArticleAnalysis],
+        waiting: set[str] | None = None,
+        collect: Callable[[], None] | None = None,
     ) -> None:
         self._order = order
         self._files = files
         self._held = held
         self._again = again
         """Analyses article `id` again (its cache entry became unreadable after it was found)."""
+        self._waiting = waiting or set()
+        """Articles being parsed in the background: asking for one waits for them all (`collect`)."""
+        self._collect = collect
 
     def __getitem__(self, id: str) -> ArticleAnalysis:
+        if id in self._waiting and self._collect is not None:
+            collect, self._collect = self._collect, None
+            collect()
+            self._waiting.clear()
         found = self._held.get(id)
         if found is not None:
             return found
@@ -143,8 +153,12 @@ def extract(
     model_name: str,
     n_process: int = 1,
     progress: Callable[[Iterable[Doc], int], Iterable[Doc]] | None = None,
+    background: bool = False,
 ) -> Analyses:
-    """Analyses of `articles` by id; only articles missing from the cache are parsed."""
+    """Analyses of `articles` by id; only articles missing from the cache are parsed. `background`: a few
+    articles to parse (not enough for more processes) are parsed by a process of its own (`Parsing`), model
+    `model_name`, while the build goes on reading the cached analyses; the first analysis of theirs asked for
+    waits for them."""
     files: dict[str, Path] = {}
     held: dict[str, ArticleAnalysis] = {}
     todo: list[Article] = []
@@ -173,10 +187,73 @@ def extract(
         _prune_entries(cache_dir, {path.name for path in paths.values()})
     if todo:
         processes = n_process if n_process > 0 else _processes_for(todo)
+        parsing = Parsing.start(todo, model_name) if background and processes == 1 else None
+        if parsing is not None:
+
+            def collect() -> None:
+                parsed = parsing.results()
+                if parsed is None:
+                    log.info("briefing: parsing %d articles here instead", len(todo))
+                    parsed = list(analyse(todo, get_nlp()))
+                for analysis in parsed:
+                    keep(analysis)
+
+            return Analyses([a.id for a in articles], files, held, again, {a.id for a in todo}, collect)
         parse = analyse if processes == 1 else analyse_in_processes
         for analysis in parse(todo, get_nlp(), processes, progress):
             keep(analysis)
     return Analyses([a.id for a in articles], files, held, again)
+
+
+class Parsing:
+    """Articles parsed by a process of its own (`python -m generator.extract`), which imports spaCy and loads the
+    model (about a second) while this one reads the cached analyses of the others; articles and analyses go
+    through files in a temporary folder."""
+
+    def __init__(self, process: subprocess.Popen, folder: tempfile.TemporaryDirectory) -> None:
+        self.process = process
+        self.folder = folder
+
+    @classmethod
+    def start(cls, articles: list[Article], model_name: str) -> Parsing | None:
+        """The parse of `articles` started; None when no process can be started."""
+        folder = tempfile.TemporaryDirectory(prefix="briefing-parse-")
+        given, made = Path(folder.name) / "articles.pickle", Path(folder.name) / "analyses.pickle"
+        try:
+            with open(given, "wb") as handle:
+                pickle.dump(articles, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            with open(Path(folder.name) / "errors.txt", "wb") as errors:
+                command = [sys.executable, "-m", __spec__.name, model_name, str(given), str(made)]
+                process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
+        except OSError:
+            folder.cleanup()
+            return None
+        return cls(process, folder)
+
+    def results(self) -> list[ArticleAnalysis] | None:
+        """The analyses, once the process has made them; None when it failed (its error is logged)."""
+        try:
+            if self.process.wait() != 0:
+                errors = (Path(self.folder.name) / "errors.txt").read_text(encoding="utf-8", errors="replace").strip()
+                log.info("briefing: the parsing process failed: %s", errors.splitlines()[-1] if errors else f"exit status {self.process.returncode}")
+                return None
+            with open(Path(self.folder.name) / "analyses.pickle", "rb") as handle:
+                parsed = pickle.load(handle)
+            return parsed if isinstance(parsed, list) else None
+        except UNREADABLE:
+            return None
+        finally:
+            self.folder.cleanup()
+
+
+def _parse_main(model_name: str, given: str, made: str) -> None:
+    """The parsing process of `Parsing`: the articles in `given` parsed with `model_name`, their analyses
+    written to `made`."""
+    with open(given, "rb") as handle:
+        articles = pickle.load(handle)
+    parsed = list(analyse(articles, load_model(model_name)))
+    with open(made, "wb") as handle:
+        pickle.dump(parsed, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 PARALLEL_FROM_WORDS = 60_000
@@ -615,3 +692,6 @@ def _write_cache(path: Path, analysis: ArticleAnalysis) -> bool:
         log.info("briefing: cannot write the cache entry %s (%s); keeping the analysis in memory", path, error)
         return False
 
+
+if __name__ == "__main__":
+    _parse_main(*sys.argv[1:4])

@@ -206,7 +206,7 @@ def _build(
     directory_urls: bool,
     setup: str,
 ) -> Build:
-    analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar)
+    analyses = extract(articles, functools.partial(load_model, model), cache_dir, model, n_process, progress_bar, background=True)
     reused, reuse_record = find_reuse_after(articles, _take(cache_dir, REUSE_CACHE, setup, ReuseRecord))
     _save(cache_dir, REUSE_CACHE, setup, reuse_record)
     merging = _take(cache_dir, MERGE_CACHE, setup, MergeRecord)

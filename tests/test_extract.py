@@ -86,3 +86,21 @@ def test_the_cache_keeps_the_analyses_of_the_articles_as_they_are_now(nlp, tmp_p
     assert len(entries()) == 2 and again[articles[1].id] == first[articles[1].id] and again[edited.id] != first[articles[0].id]
     extract([articles[1]], lambda: pytest.fail("the model was loaded"), tmp_path, MODEL, 1)  # one removed: nothing to parse
     assert len(entries()) == 1 and all(path.exists() for path in kept)
+
+
+def test_a_few_articles_parsed_in_the_background_give_what_parsing_here_gives(nlp, tmp_path: Path) -> None:
+    """Articles parsed by a process of their own while the cached ones are read: the same analyses, written to
+    the cache; the first one asked for waits for them. When that process fails, they are parsed here."""
+    articles = [a for folder in CORPORA for a in read_articles(folder, today=dt.date.today())[0]]
+    assert len(articles) > 3
+    here = extract(articles, lambda: nlp, None, MODEL, 1)
+    extract(articles[:-2], lambda: nlp, tmp_path / "cache", MODEL, 1)
+    loaded: list[str] = []
+    background = extract(articles, lambda: loaded.append("here") or nlp, tmp_path / "cache", MODEL, 1, background=True)
+    assert background._waiting == {a.id for a in articles[-2:]}
+    assert background[articles[0].id] == here[articles[0].id] and background._waiting, "a cached one does not wait"
+    assert dict(background) == dict(here) and not loaded, "the model was loaded by the other process only"
+    assert extract(articles, lambda: pytest.fail("parsed again"), tmp_path / "cache", MODEL, 1) == here
+
+    failing = extract(articles, lambda: loaded.append("here") or nlp, tmp_path / "other", "no_such_model", 1, background=True)
+    assert dict(failing) == dict(here) and loaded == ["here"], "parsed here when the other process failed"
