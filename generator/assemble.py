@@ -86,6 +86,22 @@ class MergeRecord:
     articles: Mapping[str, ArticleStatements] = field(default_factory=dict)
     """Article id → what it gave (`assemble`)."""
 
+    def unpickled(self) -> tuple[list[Event], list[tuple[dt.date, dt.date]], dict, list[bytes]]:
+        """`state` unpickled: the one `prepare` read ahead, taken (merging goes on in it, changing it), or read now."""
+        ahead = self.__dict__.pop("_ahead", None)
+        return ahead if ahead is not None else pickle.loads(self.state)
+
+    def read_ahead(self) -> None:
+        object.__setattr__(self, "_ahead", pickle.loads(self.state))
+
+
+def prepare(merging: MergeRecord | None) -> None:
+    """Read what merging will read: the word list and the last build's state. Called where the build has time
+    to spare (waiting for new articles' analyses), so that merging does not read them then."""
+    _frequencies()
+    if merging is not None and merging.table == _table_id():
+        merging.read_ahead()
+
 
 def assemble(
     articles: list[Article],
@@ -290,7 +306,7 @@ def _merge(
     if merging is not None and merging.table == _table_id():
         resume = next((n for n, (digest, count) in enumerate(chain) if count == merging.count and digest == merging.digest), None)
     if resume is not None:
-        merged, spans, index, digested = pickle.loads(merging.state)
+        merged, spans, index, digested = merging.unpickled()
     else:
         merged, spans, index, digested, resume = [], [], {}, [], 0
     changed: set[int] = set()

@@ -123,6 +123,11 @@ class Analyses(Mapping[str, ArticleAnalysis]):
         """Articles being parsed in the background: asking for one waits for them all (`collect`)."""
         self._collect = collect
 
+    @property
+    def waiting(self) -> bool:
+        """Analyses are being made in the background."""
+        return bool(self._waiting)
+
     def __getitem__(self, id: str) -> ArticleAnalysis:
         if id in self._waiting and self._collect is not None:
             collect, self._collect = self._collect, None

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tqdm import tqdm
 
 from . import __version__, templates_dir
-from .assemble import MergeRecord, assemble
+from .assemble import MergeRecord, assemble, prepare
 from .extract import EXTRACT_VERSION, UNREADABLE, extract, gc_frozen, gc_paused, load_model, model_id
 from .incremental import RenderRecord, Tracker
 from .ingest import read_articles
@@ -210,6 +210,8 @@ def _build(
     reused, reuse_record = find_reuse_after(articles, _take(cache_dir, REUSE_CACHE, setup, ReuseRecord))
     _save(cache_dir, REUSE_CACHE, setup, reuse_record)
     merging = _take(cache_dir, MERGE_CACHE, setup, MergeRecord)
+    if analyses.waiting:  # new articles are being parsed: time to read what merging will read
+        prepare(merging)
     merged: list[MergeRecord] | None = None if cache_dir is None else []  # without a cache, no state is made
     digests: dict[int, bytes] = {}
     with gc_paused():
