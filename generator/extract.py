@@ -215,9 +215,11 @@ class Parsing:
     model (about a second) while this one reads the cached analyses of the others; articles and analyses go
     through files in a temporary folder."""
 
-    def __init__(self, process: subprocess.Popen, folder: tempfile.TemporaryDirectory) -> None:
+    def __init__(self, process: subprocess.Popen, folder: tempfile.TemporaryDirectory, ids: list[str]) -> None:
         self.process = process
         self.folder = folder
+        self.ids = ids
+        """The articles' ids, in order: what the analyses must be of."""
 
     @classmethod
     def start(cls, articles: list[Article], model_name: str) -> Parsing | None:
@@ -233,7 +235,7 @@ class Parsing:
         except OSError:
             folder.cleanup()
             return None
-        return cls(process, folder)
+        return cls(process, folder, [a.id for a in articles])
 
     def results(self) -> list[ArticleAnalysis] | None:
         """The analyses, once the process has made them; None when it failed (its error is logged)."""
@@ -244,7 +246,10 @@ class Parsing:
                 return None
             with open(Path(self.folder.name) / "analyses.pickle", "rb") as handle:
                 parsed = pickle.load(handle)
-            return parsed if isinstance(parsed, list) else None
+            if not isinstance(parsed, list) or [getattr(a, "article", None) for a in parsed] != self.ids:
+                log.info("briefing: the parsing process gave analyses of other articles")
+                return None
+            return parsed
         except UNREADABLE:
             return None
         finally:
