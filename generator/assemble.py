@@ -133,7 +133,8 @@ def assemble(
         events, found, names = _statements(article, analyses, index, with_quotes=True)
         quotes.extend(found)
         digest = _group_digest(events) if record is not None or merging is not None else b""  # no state kept or read: no digest
-        kept[article.id] = ArticleStatements(_inputs(article, index, names), names, digest, len(events), tuple(found))
+        if record is not None:
+            kept[article.id] = ArticleStatements(_inputs(article, index, names), names, digest, len(events), tuple(found))
         if events:
             groups.append(_Group(digest, len(events), events))
     merged = _merge(groups, merging, record, digests)

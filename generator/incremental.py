@@ -243,7 +243,7 @@ class Values:
         self._reuse: dict[str, list] | None = None
 
     def digests(self, keys: list[Key]) -> list[bytes]:
-        return [digest(pickle.dumps(self.value(key), protocol=pickle.HIGHEST_PROTOCOL)) for key in keys]
+        return [value_digest(self.value(key)) for key in keys]
 
     def value(self, key: Key) -> object:
         kind, name = key

@@ -175,19 +175,19 @@ class IndexedPages:
         if self.cache is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="briefing-parts-")
             return Path(self._scratch.name)
+        (self.cache / PARTS).mkdir(parents=True, exist_ok=True)
         return self.cache / PARTS
 
     def add(self, index: str, dest_uri: str, output: str, key: str | None = None) -> None:
         """Page `dest_uri` of `index`, `output` its HTML as the site has it; `key` the key of its kept theme
         output, which fixes its indexed part (None: the part's digest is its key)."""
-        part = _indexed_part(output)
-        key = key or hashlib.sha256(part.encode()).hexdigest()
-        path = self.parts / f"{key}.html"
-        if not path.is_file():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
-                handle.write(part)
-            os.replace(handle.name, path)
+        if key is None or not (self.parts / f"{key}.html").is_file():  # a kept output's part is made once
+            part = _indexed_part(output)
+            key = key or hashlib.sha256(part.encode()).hexdigest()
+            if not (self.parts / f"{key}.html").is_file():
+                with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.parts, delete=False, suffix=".tmp") as handle:
+                    handle.write(part)
+                os.replace(handle.name, self.parts / f"{key}.html")
         self._take(index, dest_uri, key)
 
     def add_kept(self, index: str, dest_uri: str, key: str) -> bool:
