@@ -223,7 +223,7 @@ def _build(
     pages = PageStore(folder)
     tracker = Tracker(_take(cache_dir, RENDER_CACHE, setup, RenderRecord), keep=pages.keep, known=digests)
     with gc_frozen():
-        render(briefing, make_environment(templates), directory_urls, layout, sink=pages.add, tracker=tracker)
+        render(briefing, make_environment(templates, None if cache_dir is None else cache_dir / TEMPLATES), directory_urls, layout, sink=pages.add, tracker=tracker)
     pages.prune()
     _save(cache_dir, RENDER_CACHE, setup, tracker.record())
     json_file, json_text = None, ""
@@ -252,6 +252,8 @@ BUILD_CACHE = "build.pickle"
 """The last build's result: a rebuild with the same articles, templates, generator code and versions takes it as it is."""
 PAGES = "pages"
 """The last build's pages (Markdown), under the cache folder."""
+TEMPLATES = "templates"
+"""The page templates, compiled (Jinja bytecode), under the cache folder."""
 JSON = "briefing.json"
 """The last build's briefing.json, under the cache folder."""
 

@@ -17,7 +17,7 @@ from . import assets_dir, search
 from .config import BriefingConfig
 from .pagecache import CachedPage, PageCache, output_fingerprint, setup_fingerprint
 from .pipeline import Build, build_briefing
-from .render import alias_slugs, atom_feed, redirect_html
+from .render import alias_slugs, atom_feed, cache_bytecode, redirect_html
 
 log = get_plugin_logger("briefing")
 
@@ -43,6 +43,8 @@ ASSETS = {
 }
 """Files the site serves from itself, from the package's assets/."""
 FEED = "feed.xml"
+THEME_TEMPLATES = "theme-templates"
+"""The theme's templates, compiled (Jinja bytecode), under the cache folder."""
 
 
 class BriefingPlugin(BasePlugin[BriefingConfig]):
@@ -157,8 +159,11 @@ class BriefingPlugin(BasePlugin[BriefingConfig]):
         return nav
 
     def on_env(self, env, /, *, config: MkDocsConfig, files: Files):
-        """Every page is converted: hand the search indexes the pages whose kept outputs MkDocs writes again."""
+        """The theme's compiled templates are kept in the cache folder. Every page is converted: hand the search
+        indexes the pages whose kept outputs MkDocs writes again."""
         self.handed_in = set()
+        if self.build is not None:
+            cache_bytecode(env, Path(config.config_file_path).parent / self.config.cache_dir / THEME_TEMPLATES)
         if self.build is None or not self.config.search or self.search_plan is None:
             return env
         for file in files.documentation_pages():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import heapq
 import html
 import json
@@ -209,8 +210,9 @@ def _escape_line_start(text: str) -> str:
     )
 
 
-def make_environment(override: Path | None = None) -> jinja2.Environment:
-    """The page environment: templates from `override` first, then the packaged ones."""
+def make_environment(override: Path | None = None, bytecode: Path | None = None) -> jinja2.Environment:
+    """The page environment: templates from `override` first, then the packaged ones; compiled templates kept
+    under `bytecode` (`cache_bytecode`)."""
     loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(str(templates_dir()))]
     if override is not None:
         loaders.insert(0, jinja2.FileSystemLoader(str(override)))
@@ -229,7 +231,29 @@ def make_environment(override: Path | None = None) -> jinja2.Environment:
     env.filters["anchor"] = anchor_of
     env.globals["front_matter"] = front_matter
     env.globals["period_size"] = lambda period: sum(len(events) for _, _, events in period.groups)
+    if bytecode is not None:
+        cache_bytecode(env, bytecode)
     return env
+
+
+BYTECODE_OPTIONS = (
+    "block_start_string", "block_end_string", "variable_start_string", "variable_end_string", "comment_start_string",
+    "comment_end_string", "line_statement_prefix", "line_comment_prefix", "trim_blocks", "lstrip_blocks",
+    "newline_sequence", "keep_trailing_newline", "optimized", "is_async", "sandboxed",
+)
+"""Environment settings that change what a template compiles to (Jinja's bytecode cache checks only the source)."""
+
+
+def cache_bytecode(env: jinja2.Environment, folder: Path) -> None:
+    """Keep `env`'s compiled templates under `folder`, so that a rebuild does not compile them again (43 templates,
+    about 0.3 s a build). Jinja makes a template again when its source changed; the sub-folder is of this Jinja
+    version and of the settings the compiled code depends on, so that another environment never reads them."""
+    settings = [jinja2.__version__, type(env).__qualname__, repr(env.autoescape), repr(env.finalize is not None), repr(getattr(env.finalize, "jinja_pass_arg", None))]
+    settings += [repr(getattr(env, name, None)) for name in BYTECODE_OPTIONS]
+    settings += sorted(env.extensions)
+    key = hashlib.sha256("\0".join(settings).encode()).hexdigest()[:16]
+    (folder / key).mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / key))
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ def test_a_rebuild_writes_what_a_build_from_nothing_writes_and_takes_kept_output
         if uri.startswith(("actors/", "articles/")) and not uri.endswith("index.html") and b'http-equiv="refresh"' not in html
     ]
     assert mark_kept_outputs(cache) >= len(generated) > 10
+    assert list((cache / "theme-templates").glob("*/*.cache")) and list((cache / "templates").glob("*/*.cache"))  # the rebuilds read them
 
     again = mkdocs_build(tmp_path / "again", articles, cache, config=config)  # nothing changed: every generated page's output kept
     assert again.returncode == 0, again.stderr
