@@ -51,3 +51,17 @@ def test_other_settings_and_changed_sources_compile_again(tmp_path: Path) -> Non
     no_compiling(changed)
     with pytest.raises(AssertionError, match="compiled again"):
         changed.get_template("article.md.j2")
+
+
+def test_environments_made_alike_share_their_folder(tmp_path: Path) -> None:
+    """A setting that is a function (Material's or another theme's autoescape) names the same folder in every
+    environment made the same way: the kept templates are found again by the next build."""
+    folders = set()
+    for _ in range(2):
+        env = jinja2.Environment(autoescape=jinja2.select_autoescape())
+        cache_bytecode(env, tmp_path)
+        folders.add(env.bytecode_cache.directory)  # type: ignore[union-attr]
+    assert len(folders) == 1
+    plain = jinja2.Environment()
+    cache_bytecode(plain, tmp_path)
+    assert plain.bytecode_cache.directory not in folders  # type: ignore[union-attr]
