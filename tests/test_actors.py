@@ -172,6 +172,7 @@ def test_seeds_acronyms_written_in_the_text_join_their_expansion(seeds_build: Bu
 
 def test_seeds_every_mention_links_to_an_actor_page(seeds_build: Build) -> None:
     ids = {a.id for a in seeds_build.briefing.actors}
+    assert len(ids) == len(seeds_build.briefing.actors)  # one page each
     spans = [span for spans in seeds_build.briefing.mention_spans.values() for span in spans]
     assert spans and all(actor in ids for _, _, actor in spans)
     assert sum(a.mentions for a in seeds_build.briefing.actors) >= len(spans)

@@ -301,6 +301,7 @@ def _build(
     names: dict[str, str] = {}
     aliases: dict[str, list[str]] = {}
     dropped: set[str] = set()
+    taken: set[str] = set()  # the ids given so far (a set made again for each actor was quadratic)
     for root, group_forms in root_forms.items():
         keys = root_keys[root] or [root]
         kind = _gazetteer_kind(group_forms, facts) or _vote(keys, votes)
@@ -309,7 +310,8 @@ def _build(
             continue
         first = {name_key(f): i for i, f in enumerate(group_forms)}
         name = _display_name(keys, group_forms, first, kind, facts)
-        ids[root] = _unique_slug(name, kind, set(ids.values()))
+        ids[root] = _unique_slug(name, kind, taken)
+        taken.add(ids[root])
         kinds[root], names[root] = kind, name  # type: ignore[assignment]
         aliases[root] = sorted({f for f in group_forms if f != name}, key=str.casefold)
     sources: dict[str, list[Source]] = defaultdict(list)
