@@ -247,22 +247,18 @@ BYTECODE_OPTIONS = (
 def cache_bytecode(env: jinja2.Environment, folder: Path) -> None:
     """Keep `env`'s compiled templates under `folder`, so that a rebuild does not compile them again (43 templates,
     about 0.3 s a build). Jinja makes a template again when its source changed; the sub-folder is of this Jinja
-    version and of the settings the compiled code depends on, so that another environment never reads them."""
-    settings = [jinja2.__version__, type(env).__qualname__, _setting(env.autoescape), repr(env.finalize is not None), repr(getattr(env.finalize, "jinja_pass_arg", None))]
-    settings += [_setting(getattr(env, name, None)) for name in BYTECODE_OPTIONS]
+    version and of the settings the compiled code depends on, so that another environment never reads them. An
+    environment whose autoescape is a function (`select_autoescape`) keeps none: Jinja compiles what that function
+    answers for each template, which no folder name can fix."""
+    if callable(env.autoescape):
+        return
+    settings = [jinja2.__version__, type(env).__qualname__, repr(env.autoescape), repr(env.finalize is not None), repr(getattr(env.finalize, "jinja_pass_arg", None))]
+    settings += [repr(getattr(env, name, None)) for name in BYTECODE_OPTIONS]
     settings += sorted(env.extensions)
     key = hashlib.sha256("\0".join(settings).encode()).hexdigest()[:16]
     (folder / key).mkdir(parents=True, exist_ok=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / key))
 
-
-
-def _setting(value: object) -> str:
-    """A setting as the same text in every process: a function (`select_autoescape`'s) by its name, not by its
-    `repr`, which holds its address."""
-    if callable(value):
-        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
-    return repr(value)
 
 
 @dataclass(frozen=True)
