@@ -186,7 +186,7 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
+def bench(n: int, work: Path, cold_only: bool = False, floors_too: bool = False) -> dict[str, float]:
     corpus, cache, site = work / f"corpus-{n}", work / f"cache-{n}", work / f"site-{n}"
     for path in (corpus, cache, site):
         shutil.rmtree(path, ignore_errors=True)
@@ -197,7 +197,7 @@ def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     processes = len(os.sched_getaffinity(0))
     cold, cold_rss = timed(build, env)
     if cold_only:
-        return cold_figures(n, words, site, cold, cold_rss)
+        return cold_figures(n, words, site, cold, cold_rss, (corpus, work, processes) if floors_too else None)
     floors: list[float] = []
 
     def rebuild() -> tuple[float, int]:
@@ -238,12 +238,23 @@ def bench(n: int, work: Path, cold_only: bool = False) -> dict[str, float]:
     return {"cold": cold}
 
 
-def cold_figures(n: int, words: int, site: Path, cold: float, rss: int) -> dict[str, float]:
-    """The figures of a cold build alone (`--cold-only`: no floors, no rebuilds), for sizes where the whole
-    run would take hours."""
+def cold_figures(
+    n: int, words: int, site: Path, cold: float, rss: int, floors: tuple[Path, Path, int] | None = None
+) -> dict[str, float]:
+    """The figures of a cold build alone (`--cold-only`: no rebuilds), for sizes where the whole run would take
+    hours; `floors` (corpus, work folder, processes: `--floors`): with the two floors measured after it."""
     pages = site_pages(site)
-    print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores: cold build only (no floors measured)", flush=True)
-    print(f"  cold build                       {cold:8.1f} s")
+    if floors is None:
+        print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores: cold build only (no floors measured)", flush=True)
+        print(f"  cold build                       {cold:8.1f} s")
+    else:
+        corpus, work, processes = floors
+        nlp_seconds = spacy_floor(corpus, processes)
+        plain_seconds = mkdocs_floor(corpus, work, len(pages))
+        print(f"\n{n} articles, {words:,} words, {len(pages):,} pages, {os.cpu_count()} cores ({processes} usable): cold build and floors only", flush=True)
+        print(f"  floor: spaCy nlp.pipe alone      {nlp_seconds:8.1f} s ({words / nlp_seconds:,.0f} words/s, {processes} processes)")
+        print(f"  floor: MkDocs, {len(pages)} plain pages {plain_seconds:8.1f} s (Material + its search)")
+        print(f"  cold build                       {cold:8.1f} s  = {cold / (nlp_seconds + plain_seconds):.2f} × (spaCy + MkDocs floors)")
     site_figures(site, pages, rss)
     return {"cold": cold}
 
@@ -274,13 +285,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
     parser.add_argument("--work", type=Path, default=None, help="keep corpora and sites here (default: a temporary folder)")
     parser.add_argument("--cold-only", action="store_true", help="measure the cold build alone (no floors, no rebuilds)")
+    parser.add_argument("--floors", action="store_true", help="with --cold-only: measure the two floors after the cold build")
     args = parser.parse_args()
     results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
-            results[n] = bench(n, work, args.cold_only)
+            results[n] = bench(n, work, args.cold_only, args.floors)
             if not args.work:
                 for path in work.glob(f"*-{n}"):
                     shutil.rmtree(path, ignore_errors=True)
