@@ -260,7 +260,6 @@ def cache_bytecode(env: jinja2.Environment, folder: Path) -> None:
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder / key))
 
 
-
 @dataclass(frozen=True)
 class Site:
     """What every page of one render shares."""
