@@ -287,6 +287,8 @@ def main() -> None:
     parser.add_argument("--cold-only", action="store_true", help="measure the cold build alone (no floors, no rebuilds)")
     parser.add_argument("--floors", action="store_true", help="with --cold-only: measure the two floors after the cold build")
     args = parser.parse_args()
+    if args.floors and not args.cold_only:
+        parser.error("--floors goes with --cold-only (the whole run measures the floors anyway)")
     results: dict[int, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
